@@ -1,0 +1,228 @@
+"""The public entry points: :class:`Validator`, and ``check``/``prepare`` on a default one.
+
+Data flows one way: spec → plan (built once per Validator) → one walk over the
+body (JSON-ness, normalisation, domain rules) → the schema engine on the wire
+copy (only for details when it is invalid) → one Report.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from .context import Ctx, Path
+from .engine import ENGINES, make_engine
+from .issues import Issue, PayloadError, Report
+from .plan import compile_plan
+from .rules.attachments import TOTAL_SIZE_WARNING_BYTES
+from .rules.dates import make_date_rule
+from .schema_errors import issues_from
+from .spec import SpecInfo, load_spec
+
+__all__ = ["Validator", "check", "default_validator", "prepare"]
+
+SpecArg = str | os.PathLike[str] | Mapping[str, Any] | None
+_ANSWERS = "screening_question_answers"
+_ATTACHMENTS = "attachments"
+
+
+class Validator:
+    """Checks and normalises Create-application bodies against one OpenAPI document.
+
+    ``spec`` is None (the bundled document), a path to a YAML or JSON OpenAPI
+    document, or a parsed mapping. Everything derived from it is built here,
+    once; a Validator is immutable, thread-safe and picklable.
+    """
+
+    __slots__ = ("_date_rule", "_engine", "_info", "_spec_arg", "_walk", "engine_name")
+
+    _info: SpecInfo
+    engine_name: str
+
+    def __init__(self, spec: SpecArg = None, *, engine: str = "rust", validate_spec: bool = False) -> None:
+        if engine not in ENGINES:
+            raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+        info = load_spec(spec, validate_spec=validate_spec)
+        object.__setattr__(self, "_info", info)
+        object.__setattr__(self, "_spec_arg", None if spec is None else _picklable(spec))
+        object.__setattr__(self, "engine_name", engine)
+        object.__setattr__(self, "_walk", compile_plan(info.request_schema))
+        object.__setattr__(self, "_engine", make_engine(info.request_schema, engine))
+        object.__setattr__(self, "_date_rule", make_date_rule(_date_schema(info.request_schema)))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Validator is immutable")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self._spec_arg, self.engine_name))
+
+    def __repr__(self) -> str:
+        return f"<Validator spec={self._info.source!r} operation={self.operation!r} engine={self.engine_name!r}>"
+
+    @property
+    def spec(self) -> SpecInfo:
+        """What was loaded from the OpenAPI document (dereferenced schemas, servers)."""
+        return self._info
+
+    @property
+    def operation(self) -> str:
+        return f"{self._info.method.upper()} {self._info.path}"
+
+    @property
+    def request_schema(self) -> dict[str, Any]:
+        return self._info.request_schema
+
+    def check(self, body: Any, *, questions: Any = None, restrictions: Any = None) -> Report:
+        """Every problem in ``body`` at once, the changes, and the wire body if there is no error.
+
+        Never raises for a bad payload; malformed ``questions``/``restrictions``
+        raise :class:`ContextError`.
+        """
+        qs = _coerce_questions(questions)
+        rs = _coerce_restrictions(restrictions)
+        ctx = Ctx()
+        wire = self._walk(body, (), ctx, 0)
+        if isinstance(wire, dict):
+            if qs is not None:
+                answers = qs.check_answers(
+                    wire.get(_ANSWERS), ctx, (_ANSWERS,), date_check=self._date_check
+                )
+                if answers is not None:
+                    wire[_ANSWERS] = answers
+            if rs is not None:
+                rs.check_attachments(wire.get(_ATTACHMENTS), ctx, (_ATTACHMENTS,))
+        if ctx.attachment_bytes > TOTAL_SIZE_WARNING_BYTES:
+            where: Path = (_ATTACHMENTS,) if isinstance(wire, dict) and _ATTACHMENTS in wire else ()
+            ctx.warning(
+                where,
+                "attachments.too_large",
+                f"attachments total {ctx.attachment_bytes:,} bytes decoded; Kombo recommends "
+                f"staying under {TOTAL_SIZE_WARNING_BYTES:,}",
+            )
+        if not self._engine.is_valid(wire):
+            self._schema_issues(wire, ctx)
+        return Report(_document_order(body, ctx), ctx.changes, wire if isinstance(wire, dict) else None)
+
+    def prepare(self, body: Any, *, questions: Any = None, restrictions: Any = None) -> dict[str, Any]:
+        """The wire-ready dict, or :class:`PayloadError` with ``.issues`` (the errors)."""
+        report = self.check(body, questions=questions, restrictions=restrictions)
+        if report.body is None:
+            raise PayloadError(report.errors)
+        return report.body
+
+    def _schema_issues(self, wire: Any, ctx: Ctx) -> None:
+        from .issues import pointer
+
+        reported = ctx.error_paths
+        for path, code, message in issues_from(self._engine.iter_errors(wire), self._info.request_schema):
+            ptr = pointer(path)
+            if any(p == ptr or p.startswith(ptr + "/") for p in reported):
+                continue  # a rule already said what is wrong here, more precisely
+            ctx.error(path, code, message)
+
+    def _date_check(self, value: str) -> str | None:
+        """For DATE answers: an error message unless ``value`` is in the spec's date form."""
+        probe = Ctx()
+        self._date_rule(value, (), probe)
+        return probe.issues[0].message if probe.issues else None
+
+
+def _date_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The spec's own date schema: the first string schema with a date format (for DATE answers)."""
+    stack: list[Any] = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("format") in ("date-time", "date") and "pattern" in node:
+                return node
+            stack.extend(reversed(list(node.values())))
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
+    return {"type": "string", "format": "date-time"}
+
+
+def _coerce_questions(questions: Any) -> Any:
+    if questions is None:
+        return None
+    from .questions import Questions
+
+    return Questions.coerce(questions)
+
+
+def _coerce_restrictions(restrictions: Any) -> Any:
+    if restrictions is None:
+        return None
+    from .restrictions import Restrictions
+
+    return Restrictions.coerce(restrictions)
+
+
+def _document_order(body: Any, ctx: Ctx) -> list[Issue]:
+    if len(ctx.issues) < 2:
+        return ctx.issues
+    keys = [_order_key(body, path) for path in ctx.paths]
+    order = sorted(range(len(ctx.issues)), key=keys.__getitem__)
+    return [ctx.issues[i] for i in order]
+
+
+def _order_key(body: Any, path: Path) -> tuple[int, ...]:
+    key: list[int] = []
+    node = body
+    for part in path:
+        index = 1 << 30
+        try:
+            if isinstance(node, dict):
+                for i, k in enumerate(node):
+                    if k == part:
+                        index = i
+                        break
+                else:
+                    index = len(node)
+                node = node.get(part)
+            elif isinstance(node, (list, tuple)) and isinstance(part, int):
+                index = part
+                node = node[part] if 0 <= part < len(node) else None
+            else:
+                node = None
+        except Exception:
+            node = None
+        key.append(index)
+    return tuple(key)
+
+
+def _picklable(spec: Any) -> Any:
+    if isinstance(spec, Mapping):
+        import copy
+
+        return copy.deepcopy(dict(spec))
+    return os.fspath(spec)
+
+
+def _rebuild(spec: Any, engine: str) -> Validator:
+    return Validator(spec, engine=engine)
+
+
+_default: Validator | None = None
+_default_lock = threading.Lock()
+
+
+def default_validator() -> Validator:
+    """The Validator for the bundled spec, built on first use (thread-safe)."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = Validator()
+    return _default
+
+
+def check(body: Any, *, questions: Any = None, restrictions: Any = None) -> Report:
+    """:meth:`Validator.check` with the bundled spec."""
+    return default_validator().check(body, questions=questions, restrictions=restrictions)
+
+
+def prepare(body: Any, *, questions: Any = None, restrictions: Any = None) -> dict[str, Any]:
+    """:meth:`Validator.prepare` with the bundled spec."""
+    return default_validator().prepare(body, questions=questions, restrictions=restrictions)

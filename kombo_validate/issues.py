@@ -1,0 +1,282 @@
+"""The result types: Issue, Change, Report, and the exceptions.
+
+Everything here is immutable and JSON-friendly (``to_dict``), so a report can be
+logged, pickled or sent to another process as it is.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+__all__ = [
+    "Change",
+    "ContextError",
+    "Issue",
+    "PayloadError",
+    "Report",
+    "Severity",
+    "SpecError",
+    "excerpt",
+    "pointer",
+]
+
+Severity = Literal["error", "warning"]
+
+#: How much of a value a message may quote: payloads hold personal data.
+EXCERPT_CHARS = 40
+
+
+def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
+    """A short, printable rendering of ``value`` for messages.
+
+    Strings longer than ``limit`` are cut with an ellipsis, so a message never
+    echoes more than a short excerpt of what the caller sent.
+    """
+    if isinstance(value, str):
+        text = value if len(value) <= limit else value[:limit] + "…"
+        return repr(text)
+    if isinstance(value, (bool, int)) or value is None:
+        text = repr(value)
+    elif isinstance(value, float):
+        text = repr(value)
+    elif isinstance(value, (bytes, bytearray, memoryview)):
+        return f"<{type(value).__name__} of {len(value)} bytes>"
+    elif isinstance(value, Mapping):
+        return f"<object with {len(value)} keys>"
+    elif isinstance(value, (list, tuple)):
+        return f"<array of {len(value)} items>"
+    else:
+        return f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _escape(segment: str | int) -> str:
+    if isinstance(segment, int):
+        return str(segment)
+    return segment.replace("~", "~0").replace("/", "~1")
+
+
+def pointer(path: Iterable[str | int]) -> str:
+    """RFC 6901 JSON Pointer for a sequence of keys and indexes (``""`` is the root)."""
+    return "".join("/" + _escape(s) for s in path)
+
+
+class Issue:
+    """One problem found in a payload.
+
+    ``path`` is an RFC 6901 pointer into the *input* (``""`` is the root; a
+    missing property is reported at its own path), ``code`` a stable dotted id,
+    ``message`` one readable sentence, ``severity`` ``"error"`` or ``"warning"``.
+    """
+
+    __slots__ = ("code", "message", "path", "severity")
+
+    path: str
+    code: str
+    message: str
+    severity: Severity
+
+    def __init__(self, path: str, code: str, message: str, severity: Severity = "error") -> None:
+        if severity not in ("error", "warning"):
+            raise ValueError(f"severity must be 'error' or 'warning', not {severity!r}")
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "message", message)
+        object.__setattr__(self, "severity", severity)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Issue is immutable")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Issue, (self.path, self.code, self.message, self.severity))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Issue):
+            return NotImplemented
+        return (self.path, self.code, self.message, self.severity) == (
+            other.path,
+            other.code,
+            other.message,
+            other.severity,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.code, self.message, self.severity))
+
+    def __repr__(self) -> str:
+        return (
+            f"Issue(path={self.path!r}, code={self.code!r}, "
+            f"severity={self.severity!r}, message={self.message!r})"
+        )
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "path": self.path,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+def _json_safe(value: object, depth: int = 0) -> object:
+    """A JSON-safe rendering of a Change's before/after value (short, never raising)."""
+    if value is None or isinstance(value, (bool, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else repr(value)
+    if isinstance(value, str):
+        return value if len(value) <= 200 else value[:200] + "…"
+    if depth < 3 and isinstance(value, (list, tuple)) and len(value) <= 20:
+        return [_json_safe(v, depth + 1) for v in value]
+    return excerpt(value)
+
+
+class Change:
+    """One normalisation applied to the input: where, from what, to what, and why."""
+
+    __slots__ = ("after", "before", "path", "reason")
+
+    path: str
+    before: object
+    after: object
+    reason: str
+
+    def __init__(self, path: str, before: object, after: object, reason: str) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "before", before)
+        object.__setattr__(self, "after", after)
+        object.__setattr__(self, "reason", reason)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Change is immutable")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Change, (self.path, self.before, self.after, self.reason))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Change):
+            return NotImplemented
+        return (self.path, self.reason) == (other.path, other.reason) and _same(
+            (self.before, self.after), (other.before, other.after)
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.reason))
+
+    def __repr__(self) -> str:
+        return (
+            f"Change(path={self.path!r}, before={excerpt(self.before)}, "
+            f"after={excerpt(self.after)}, reason={self.reason!r})"
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "before": _json_safe(self.before),
+            "after": _json_safe(self.after),
+            "reason": self.reason,
+        }
+
+
+def _same(a: object, b: object) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:  # pragma: no cover - exotic __eq__
+        return a is b
+
+
+class Report:
+    """The outcome of one ``check``: every issue at once, the changes, and the wire body.
+
+    ``issues`` are in document order; ``body`` is the wire-ready dict, or
+    ``None`` unless ``ok`` (no errors; warnings allowed).
+    """
+
+    __slots__ = ("body", "changes", "issues")
+
+    issues: tuple[Issue, ...]
+    changes: tuple[Change, ...]
+    body: dict[str, Any] | None
+
+    def __init__(
+        self,
+        issues: Sequence[Issue] = (),
+        changes: Sequence[Change] = (),
+        body: dict[str, Any] | None = None,
+    ) -> None:
+        issues = tuple(issues)
+        object.__setattr__(self, "issues", issues)
+        object.__setattr__(self, "changes", tuple(changes))
+        ok = not any(i.severity == "error" for i in issues)
+        object.__setattr__(self, "body", body if ok else None)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Report is immutable")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Report, (self.issues, self.changes, self.body))
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings do not count)."""
+        return not any(i.severity == "error" for i in self.issues)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __repr__(self) -> str:
+        return (
+            f"<Report ok={self.ok} errors={len(self.errors)} "
+            f"warnings={len(self.warnings)} changes={len(self.changes)}>"
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "ok": self.ok,
+            "issues": [i.to_dict() for i in self.issues],
+            "changes": [c.to_dict() for c in self.changes],
+            "body": self.body,
+        }
+
+    def raise_for_errors(self) -> dict[str, Any]:
+        """The wire body, or :class:`PayloadError` carrying the errors."""
+        if self.body is None:
+            raise PayloadError(self.errors)
+        return self.body
+
+
+class PayloadError(ValueError):
+    """A payload has errors; ``.issues`` lists them (errors only, document order)."""
+
+    def __init__(self, issues: Sequence[Issue]) -> None:
+        self.issues: list[Issue] = list(issues)
+        first = self.issues[0] if self.issues else None
+        head = f"{len(self.issues)} error(s) in payload"
+        if first is not None:
+            head += f"; first at {first.path or '/'!s}: {first.message}"
+        super().__init__(head)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (PayloadError, (self.issues,))
+
+
+class SpecError(ValueError):
+    """The OpenAPI document is missing, unparseable or not what we need."""
+
+
+class ContextError(ValueError):
+    """Job questions or attachment restrictions given to ``check`` are malformed."""

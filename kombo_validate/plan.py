@@ -1,0 +1,355 @@
+"""Compile a (dereferenced) JSON Schema into a tree of walkers: the plan.
+
+The plan is built once per Validator. Walking a body with it does, in one pass:
+check that the input is JSON data (types, finite numbers, no cycles, bounded
+depth, string keys), apply the normalisations of the rules table, run the
+domain rules, and build the wire-ready copy. Type, required, enum and pattern
+constraints are left to the schema engine, which runs on the wire copy.
+
+A walker is ``(value, path, ctx, depth) -> wire value``. It never raises for a
+bad value: it records an issue and returns a JSON-safe stand-in (``None``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Callable
+from typing import Any
+
+from .context import Ctx, Path
+from .issues import excerpt
+from .rules import RULES, Where
+
+__all__ = ["MAX_DEPTH", "Walker", "compile_plan", "json_type", "walk_any"]
+
+#: Deepest nesting accepted, root = 0. Deeper values are ``json.too_deep``.
+MAX_DEPTH = 64
+
+Walker = Callable[[Any, Path, Ctx, int], Any]
+
+_TYPE_NAMES = {
+    str: "string",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    type(None): "null",
+    dict: "object",
+    list: "array",
+    tuple: "array",
+}
+
+
+def json_type(value: object) -> str | None:
+    """The JSON type a Python value maps to, or None for non-JSON values."""
+    name = _TYPE_NAMES.get(type(value))
+    if name is not None:
+        return name
+    for cls, cls_name in _TYPE_NAMES.items():
+        if isinstance(value, cls):
+            return cls_name
+    return None
+
+
+def _enter(value: object, path: Path, ctx: Ctx, depth: int) -> bool:
+    """Depth and cycle guard for a container; True when it may be walked."""
+    if depth > MAX_DEPTH:
+        ctx.error(path, "json.too_deep", f"nesting deeper than {MAX_DEPTH} levels is not accepted")
+        return False
+    if id(value) in ctx.active:
+        ctx.error(path, "json.cycle", "this value contains itself (a reference cycle)")
+        return False
+    ctx.active.add(id(value))
+    return True
+
+
+def _scalar(value: Any, path: Path, ctx: Ctx) -> Any:
+    """Non-container, non-exact-type values: subclasses of JSON types, or non-JSON."""
+    if isinstance(value, bool):  # pragma: no cover - bool cannot be subclassed
+        return bool(value)
+    if isinstance(value, str):
+        after = str.__str__(value)
+        ctx.change(path, value, after, f"{type(value).__name__} converted to str")
+        return after
+    if isinstance(value, int):
+        after_int = int(value)
+        ctx.change(path, value, after_int, f"{type(value).__name__} converted to int")
+        return after_int
+    if isinstance(value, float):
+        after_float = float(value)
+        if not math.isfinite(after_float):
+            ctx.error(path, "number.not_finite", f"{after_float!r} is not a finite number")
+            return None
+        ctx.change(path, value, after_float, f"{type(value).__name__} converted to float")
+        return after_float
+    ctx.error(
+        path,
+        "json.not_json",
+        f"a {type(value).__name__} is not JSON data (use a string, number, boolean, "
+        "null, object or array)",
+    )
+    return None
+
+
+def walk_any(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
+    """Walk a value the schema says nothing about: JSON data, copied."""
+    t = type(value)
+    if t is str or t is int or t is bool or value is None:
+        return value
+    if t is float:
+        if math.isfinite(value):
+            return value
+        ctx.error(path, "number.not_finite", f"{value!r} is not a finite number")
+        return None
+    if isinstance(value, dict):
+        if not _enter(value, path, ctx, depth):
+            return None
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            k = _key(key, path, ctx)
+            if k is not None:
+                out[k] = walk_any(item, (*path, k), ctx, depth + 1)
+        ctx.active.discard(id(value))
+        return out
+    if isinstance(value, (list, tuple)):
+        if not _enter(value, path, ctx, depth):
+            return None
+        items = [walk_any(item, (*path, i), ctx, depth + 1) for i, item in enumerate(value)]
+        ctx.active.discard(id(value))
+        if not isinstance(value, list):
+            ctx.change(path, value, items, "tuple converted to list")
+        return items
+    return _scalar(value, path, ctx)
+
+
+def _key(key: object, path: Path, ctx: Ctx) -> str | None:
+    if type(key) is str:
+        return key
+    if isinstance(key, str):
+        return str.__str__(key)
+    ctx.error(
+        path,
+        "json.key_not_string",
+        f"object key {excerpt(key)} is a {type(key).__name__}; JSON keys are strings",
+    )
+    return None
+
+
+def _types(schema: dict[str, Any]) -> frozenset[str]:
+    t = schema.get("type")
+    if isinstance(t, str):
+        return frozenset({t})
+    if isinstance(t, list):
+        return frozenset(x for x in t if isinstance(x, str))
+    if "properties" in schema or "additionalProperties" in schema:
+        return frozenset({"object"})
+    if "items" in schema:
+        return frozenset({"array"})
+    return frozenset()
+
+
+def _merge_all_of(schema: dict[str, Any]) -> dict[str, Any]:
+    """Fold ``allOf`` object branches into one schema for walking (the engine sees the original)."""
+    parts = schema.get("allOf")
+    if not isinstance(parts, list):
+        return schema
+    merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
+    for part in parts:
+        if isinstance(part, dict):
+            merged = _merge(merged, _merge_all_of(part))
+    return merged
+
+
+def _merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    out = dict(a)
+    for key, value in b.items():
+        if key == "properties" and isinstance(out.get(key), dict) and isinstance(value, dict):
+            props = dict(out[key])
+            for name, sub in value.items():
+                old = props.get(name)
+                both = isinstance(old, dict) and isinstance(sub, dict)
+                props[name] = _merge(old, sub) if both else sub  # type: ignore[arg-type]
+            out[key] = props
+        elif key == "required" and isinstance(out.get(key), list) and isinstance(value, list):
+            out[key] = [*out[key], *(r for r in value if r not in out[key])]
+        else:
+            out.setdefault(key, value)
+    return out
+
+
+def compile_plan(schema: dict[str, Any]) -> Walker:
+    """The walker for the request body schema."""
+    return _compile(schema, Where())
+
+
+def _compile(schema: Any, where: Where) -> Walker:
+    if not isinstance(schema, dict):
+        return walk_any
+    schema = _merge_all_of(schema)
+    if isinstance(schema.get("anyOf"), list) or isinstance(schema.get("oneOf"), list):
+        return _compile_any_of(schema, where)
+    types = _types(schema)
+    converters = [r.build(schema, where) for r in RULES if r.kind == "convert" and r.applies(schema, where)]
+    if "object" in types:
+        return _compile_object(schema, where)
+    if "array" in types:
+        return _compile_array(schema, where)
+    if "string" in types:
+        rules = [r.build(schema, where) for r in RULES if r.kind == "string" and r.applies(schema, where)]
+        return _compile_string([c for c in converters if c], [r for r in rules if r])
+    return walk_any
+
+
+def _compile_string(
+    converters: list[Callable[[Any, Path, Ctx], Any]],
+    rules: list[Callable[[str, Path, Ctx], str]],
+) -> Walker:
+    def walk_string(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
+        for convert in converters:
+            value = convert(value, path, ctx)
+        if type(value) is not str:
+            if not isinstance(value, str):
+                return walk_any(value, path, ctx, depth)
+            value = _scalar(value, path, ctx)
+        for rule in rules:
+            value = rule(value, path, ctx)
+        return value
+
+    return walk_string
+
+
+def _compile_array(schema: dict[str, Any], where: Where) -> Walker:
+    item_walker = _compile(schema.get("items"), Where())
+
+    def walk_array(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
+        if not isinstance(value, (list, tuple)):
+            return walk_any(value, path, ctx, depth)
+        if not _enter(value, path, ctx, depth):
+            return None
+        depth += 1
+        items = [item_walker(item, (*path, i), ctx, depth) for i, item in enumerate(value)]
+        ctx.active.discard(id(value))
+        if not isinstance(value, list):
+            ctx.change(path, value, items, "tuple converted to list")
+        return items
+
+    return walk_array
+
+
+class _Prop:
+    __slots__ = ("droppable", "walker")
+
+    def __init__(self, walker: Walker, droppable: bool) -> None:
+        self.walker = walker
+        self.droppable = droppable
+
+
+def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
+    props_schema = schema.get("properties")
+    props_schema = props_schema if isinstance(props_schema, dict) else {}
+    required = set(schema.get("required") or ())
+    props: dict[str, _Prop] = {}
+    for name, sub in props_schema.items():
+        nullable = isinstance(sub, dict) and (
+            "null" in _types(sub) or sub.get("nullable") is True or not _types(sub)
+        )
+        props[name] = _Prop(_compile(sub, Where(name, schema)), name not in required and not nullable)
+    additional = schema.get("additionalProperties")
+    extra: Walker = _compile(additional, Where()) if isinstance(additional, dict) else walk_any
+    warn_unknown = bool(props) and additional is None and "patternProperties" not in schema
+    known = sorted(props)
+    object_rules = [r.build(schema, where) for r in RULES if r.kind == "object" and r.applies(schema, where)]
+
+    def walk_object(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
+        if not isinstance(value, dict):
+            return walk_any(value, path, ctx, depth)
+        if not _enter(value, path, ctx, depth):
+            return None
+        depth += 1
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            k = key if type(key) is str else _key(key, path, ctx)
+            if k is None:
+                continue
+            prop = props.get(k)
+            if prop is None:
+                if warn_unknown:
+                    _unknown_key(k, known, (*path, k), ctx)
+                out[k] = extra(item, (*path, k), ctx, depth)
+            elif item is None and prop.droppable:
+                ctx.change((*path, k), None, None, "None given for an optional property: dropped")
+            else:
+                out[k] = prop.walker(item, (*path, k), ctx, depth)
+        ctx.active.discard(id(value))
+        for rule in object_rules:
+            rule(out, path, ctx)
+        return out
+
+    return walk_object
+
+
+def _unknown_key(key: str, known: list[str], path: Path, ctx: Ctx) -> None:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.7)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    ctx.warning(
+        path,
+        "key.unknown",
+        f"{excerpt(key)} is not a property the API defines here (it is kept){hint}",
+    )
+
+
+class _Branch:
+    __slots__ = ("accepts", "walker")
+
+    def __init__(self, schema: Any, where: Where) -> None:
+        self.walker = _compile(schema, where)
+        types = set(_types(schema)) if isinstance(schema, dict) else set()
+        if "number" in types:
+            types.add("integer")
+        if isinstance(schema, dict) and schema.get("format") in ("date-time", "date"):
+            types.add("date")
+        self.accepts = frozenset(types) if types else None  # None: anything
+
+
+def _compile_any_of(schema: dict[str, Any], where: Where) -> Walker:
+    raw = schema.get("anyOf") if isinstance(schema.get("anyOf"), list) else schema.get("oneOf")
+    branches = [_Branch(b, where) for b in raw]  # type: ignore[union-attr]
+
+    def walk_any_of(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
+        jt = json_type(value)
+        if jt is None and _is_date_like(value):
+            jt = "date"
+        candidates = [b for b in branches if b.accepts is None or jt in b.accepts]
+        if not candidates:
+            return walk_any(value, path, ctx, depth)
+        if len(candidates) == 1:
+            return candidates[0].walker(value, path, ctx, depth)
+        fallback: tuple[Ctx, Any] | None = None
+        for branch in candidates:
+            sub = Ctx()
+            sub.active = ctx.active
+            result = branch.walker(value, path, sub, depth)
+            if not sub.error_paths:
+                _merge_ctx(ctx, sub)
+                return result
+            if fallback is None:
+                fallback = (sub, result)
+        assert fallback is not None
+        _merge_ctx(ctx, fallback[0])
+        return fallback[1]
+
+    return walk_any_of
+
+
+def _is_date_like(value: object) -> bool:
+    import datetime
+
+    return isinstance(value, datetime.date)
+
+
+def _merge_ctx(ctx: Ctx, sub: Ctx) -> None:
+    ctx.issues.extend(sub.issues)
+    ctx.paths.extend(sub.paths)
+    ctx.changes.extend(sub.changes)
+    ctx.error_paths |= sub.error_paths
+    ctx.attachment_bytes += sub.attachment_bytes

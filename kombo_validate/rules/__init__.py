@@ -1,0 +1,99 @@
+"""The domain rules, attached to schema shapes by a table.
+
+Each entry says which schemas it attaches to (a predicate over the schema and
+where it sits) and builds a plain function for that schema once, when the plan
+is compiled. Kinds:
+
+- ``convert``: ``(value, path, ctx) -> value`` runs on any value first and may
+  turn a non-JSON value the user passed (a ``date``, bytes) into its wire form;
+- ``string``: ``(value: str, path, ctx) -> str`` checks and normalises a string;
+- ``object``: ``(obj: dict, path, ctx) -> None`` checks and completes an object
+  already copied for the wire.
+
+A new spec version flows through: every string with a date format gets the date
+rule, every object with ``data``/``data_url`` the attachment rule, wherever they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .attachments import attachment_rule, content_type_rule, data_converter, is_attachment_schema
+from .countries import country_rule
+from .dates import date_converter, make_date_rule
+from .emails import email_rule
+from .enums import make_enum_rule
+from .uris import make_uri_rule
+
+__all__ = ["RULES", "Rule", "Where"]
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a schema sits: its property name (if any) and its parent object schema."""
+
+    name: str | None = None
+    parent: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    kind: Literal["convert", "string", "object"]
+    applies: Callable[[dict[str, Any], Where], bool]
+    build: Callable[[dict[str, Any], Where], Any]
+
+
+def _is_string(schema: dict[str, Any]) -> bool:
+    t = schema.get("type")
+    return t == "string" or (isinstance(t, list) and "string" in t)
+
+
+def _is_date(schema: dict[str, Any], where: Where) -> bool:
+    return _is_string(schema) and schema.get("format") in ("date-time", "date")
+
+
+def _is_country(schema: dict[str, Any], where: Where) -> bool:
+    if not _is_string(schema):
+        return False
+    text = str(schema.get("description", ""))
+    return where.name == "country" or "ISO 3166" in text or "ISO country" in text
+
+
+def _in_attachment(name: str) -> Callable[[dict[str, Any], Where], bool]:
+    def applies(schema: dict[str, Any], where: Where) -> bool:
+        return (
+            where.name == name and where.parent is not None and is_attachment_schema(where.parent)
+        )
+
+    return applies
+
+
+def _is_uri(schema: dict[str, Any], where: Where) -> bool:
+    return _is_string(schema) and schema.get("format") in ("uri", "url", "iri")
+
+
+def _build_uri(schema: dict[str, Any], where: Where) -> Any:
+    if _in_attachment("data_url")(schema, where):
+        return make_uri_rule(http_only=True, code="attachment.data_url_invalid")
+    return make_uri_rule(http_only=False, code="uri.invalid")
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("date", "convert", _is_date, lambda s, w: date_converter),
+    Rule("attachment-data", "convert", _in_attachment("data"), lambda s, w: data_converter),
+    Rule("enum", "string", lambda s, w: _is_string(s) and "enum" in s, lambda s, w: make_enum_rule(s)),
+    Rule("date", "string", _is_date, lambda s, w: make_date_rule(s)),
+    Rule("country", "string", _is_country, lambda s, w: country_rule),
+    Rule(
+        "email",
+        "string",
+        lambda s, w: _is_string(s) and s.get("format") in ("email", "idn-email"),
+        lambda s, w: email_rule,
+    ),
+    Rule("uri", "string", _is_uri, _build_uri),
+    Rule("content-type", "string", _in_attachment("content_type"), lambda s, w: content_type_rule),
+    Rule("attachment", "object", lambda s, w: is_attachment_schema(s), lambda s, w: attachment_rule),
+)

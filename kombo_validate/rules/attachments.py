@@ -1,0 +1,137 @@
+"""Attachment rule: every object schema with both ``data`` and ``data_url`` properties.
+
+That shape is an attachment wherever it appears (``attachments[]`` and FILE
+answers alike). The docs' prose says: exactly one of ``data``/``data_url``;
+``content_type`` required with ``data``; ``data`` is base64; ``data_url`` is a
+URL Kombo downloads (checked here, never fetched); and the content type should
+be meaningful, not ``application/octet-stream``.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import re
+from typing import Any
+
+from ..context import Ctx, Path
+
+__all__ = [
+    "GENERIC_CONTENT_TYPES",
+    "TOTAL_SIZE_WARNING_BYTES",
+    "attachment_rule",
+    "content_type_rule",
+    "data_converter",
+    "decoded_size",
+    "is_attachment_schema",
+    "is_base64",
+]
+
+#: Kombo recommends keeping an application's attachments below 10 MB in total.
+TOTAL_SIZE_WARNING_BYTES = 10_000_000
+GENERIC_CONTENT_TYPES = frozenset({"application/octet-stream", "binary/octet-stream"})
+
+_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+_DATA_URI = re.compile(r"data:(?P<mime>[^;,]*)(?P<params>(?:;[^;,]*)*?)(?P<b64>;base64)?,", re.I)
+_WHITESPACE = ("\n", "\r", " ", "\t")
+
+
+def is_attachment_schema(schema: dict[str, Any]) -> bool:
+    props = schema.get("properties")
+    return isinstance(props, dict) and "data" in props and "data_url" in props
+
+
+def is_base64(value: str) -> bool:
+    """Strict RFC 4648 base64 (standard alphabet, padded, no whitespace), without decoding."""
+    return value.isascii() and len(value) % 4 == 0 and _BASE64.fullmatch(value) is not None
+
+
+def decoded_size(value: str) -> int:
+    """The byte size ``value`` decodes to (assuming it is valid base64)."""
+    return len(value) // 4 * 3 - (2 if value.endswith("==") else 1 if value.endswith("=") else 0)
+
+
+def data_converter(value: Any, path: Path, ctx: Ctx) -> Any:
+    """``data`` given as bytes → base64; MIME-wrapped base64 (line breaks) → unwrapped."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        after = base64.b64encode(value).decode("ascii")
+        ctx.change(path, value, after, "bytes encoded as base64")
+        return after
+    if isinstance(value, str) and any(ws in value for ws in _WHITESPACE):
+        after = "".join(value.split())
+        ctx.change(path, value, after, "line breaks and spaces removed from wrapped base64")
+        return after
+    return value
+
+
+def content_type_rule(value: str, path: Path, ctx: Ctx) -> str:
+    """``Text/Plain; charset=utf-8`` → ``text/plain`` (a Change)."""
+    after = value.split(";", 1)[0].strip().lower()
+    if after != value:
+        ctx.change(path, value, after, "content type lowercased and its parameters dropped")
+    return after
+
+
+def _strip_data_uri(obj: dict[str, Any], path: Path, ctx: Ctx) -> None:
+    data = obj.get("data")
+    if not (isinstance(data, str) and data[:5].lower() == "data:"):
+        return
+    m = _DATA_URI.match(data)
+    if m is None or not m["b64"]:
+        ctx.error(
+            (*path, "data"),
+            "attachment.base64_invalid",
+            "data holds a data: URI that is not base64-encoded (';base64,' is missing)",
+        )
+        return
+    payload = data[m.end() :]
+    obj["data"] = payload
+    ctx.change((*path, "data"), data, payload, "data: URI prefix stripped")
+    mime = m["mime"].strip().lower()
+    if mime and "content_type" not in obj:
+        obj["content_type"] = mime
+        ctx.change((*path, "content_type"), None, mime, "content type taken from the data: URI")
+
+
+def attachment_rule(obj: dict[str, Any], path: Path, ctx: Ctx) -> None:
+    """Check (and complete) one attachment-shaped object, already copied for the wire."""
+    _strip_data_uri(obj, path, ctx)
+    has_data = obj.get("data") is not None
+    has_url = obj.get("data_url") is not None
+    if has_data and has_url:
+        ctx.error(
+            path,
+            "attachment.data_and_data_url",
+            "give either data or data_url, not both",
+        )
+    elif not has_data and not has_url:
+        ctx.error(path, "attachment.no_data", "an attachment needs data (base64) or a data_url")
+    data = obj.get("data")
+    if isinstance(data, str):
+        if not is_base64(data):
+            ctx.error(
+                (*path, "data"),
+                "attachment.base64_invalid",
+                "data is not valid base64 (standard alphabet, padded to a multiple of 4)",
+            )
+        else:
+            ctx.attachment_bytes += decoded_size(data)
+    if has_data and obj.get("content_type") is None:
+        name = obj.get("name")
+        guessed = mimetypes.guess_type(name, strict=False)[0] if isinstance(name, str) else None
+        if guessed:
+            obj["content_type"] = guessed
+            ctx.change((*path, "content_type"), None, guessed, "content type inferred from the file name")
+        else:
+            ctx.error(
+                (*path, "content_type"),
+                "attachment.content_type_missing",
+                "content_type is required with data and cannot be inferred from the file name",
+            )
+    ctype = obj.get("content_type")
+    if isinstance(ctype, str) and ctype in GENERIC_CONTENT_TYPES:
+        ctx.warning(
+            (*path, "content_type"),
+            "attachment.generic_content_type",
+            f"{ctype} is generic: give the file's real type (e.g. application/pdf)",
+        )

@@ -1,0 +1,123 @@
+"""Date rule: every string schema with ``format: date-time``/``date`` (the spec's date fields).
+
+The spec pairs ``format: date-time`` with a pattern that also admits date-only
+values, and its own example sends ``"2021-01-01"``: the pattern wins. On top of
+the pattern the value must be a real calendar date and time. ``date`` and aware
+``datetime`` objects, and ISO strings with a UTC offset, are normalised to the
+wire form; a naive ``datetime`` is an error (its instant is ambiguous).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ..context import Ctx, Path
+from ..issues import excerpt
+from .patterns import ecma_regex
+
+__all__ = ["date_converter", "date_problem", "make_date_rule"]
+
+# Any ISO 8601 date/date-time the normaliser understands (a superset of the
+# spec's pattern): YYYY-MM-DD[(T| )HH:MM[:SS[.f+]]][Z|±HH:MM]
+_ISO = re.compile(
+    r"(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})"
+    r"(?:[T ](?P<H>[0-9]{2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:\.(?P<f>[0-9]+))?)?"
+    r"(?P<tz>Z|z|[+-][0-9]{2}:?[0-9]{2})?)?"
+)
+
+
+def date_problem(value: str) -> str | None:
+    """Why ``value`` (already matching the date pattern) is not a real date/time, or None."""
+    m = _ISO.fullmatch(value)
+    if m is None:
+        return "is not an ISO 8601 date"
+    y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+    try:
+        _dt.date(y, mo, d)
+    except ValueError:
+        return f"is not a real calendar date ({y:04d}-{mo:02d}-{d:02d})"
+    if m["H"] is not None:
+        hh, mm, ss = int(m["H"]), int(m["M"]), int(m["S"] or 0)
+        if hh > 23 or mm > 59 or ss > 59:
+            return f"is not a real time of day ({m['H']}:{m['M']}:{m['S'] or '00'})"
+    return None
+
+
+def _format_utc(value: _dt.datetime) -> str:
+    utc = value.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+    text = utc.isoformat(timespec="microseconds" if utc.microsecond else "seconds")
+    return text + "Z"
+
+
+def date_converter(value: Any, path: Path, ctx: Ctx) -> Any:
+    """``date``/aware ``datetime`` → wire string; naive ``datetime`` → error. Else unchanged."""
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+            ctx.error(
+                path,
+                "date.naive_datetime",
+                "a naive datetime is ambiguous: give it a timezone (e.g. tzinfo=timezone.utc)",
+            )
+            return None
+        try:
+            after = _format_utc(value)
+        except (OverflowError, ValueError):
+            ctx.error(path, "date.invalid", "the datetime is out of range once converted to UTC")
+            return None
+        ctx.change(path, value, after, "datetime converted to a UTC ISO 8601 string")
+        return after
+    if isinstance(value, _dt.date):
+        after = value.isoformat()
+        ctx.change(path, value, after, "date converted to an ISO 8601 date string")
+        return after
+    return value
+
+
+def make_date_rule(schema: dict[str, Any]) -> Callable[[str, Path, Ctx], str]:
+    """The rule for one date string schema (its own pattern, if any, is honoured)."""
+    pattern = schema.get("pattern")
+    matcher = ecma_regex(pattern).search if isinstance(pattern, str) else None
+
+    def rule(value: str, path: Path, ctx: Ctx) -> str:
+        if matcher is not None and matcher(value):
+            problem = date_problem(value)
+            if problem is not None:
+                ctx.error(path, "date.invalid", f"{excerpt(value)} {problem}")
+            return value
+        m = _ISO.fullmatch(value.strip())
+        if m is not None and m["tz"] not in (None, "Z", "z"):
+            # an offset the pattern does not admit: the same instant in UTC
+            problem = date_problem(value.strip())
+            if problem is not None:
+                ctx.error(path, "date.invalid", f"{excerpt(value)} {problem}")
+                return value
+            tz = m["tz"].replace(":", "")
+            stamp = _dt.datetime(
+                int(m["y"]), int(m["m"]), int(m["d"]), int(m["H"]), int(m["M"]), int(m["S"] or 0),
+                int((m["f"] or "0")[:6].ljust(6, "0")),
+                tzinfo=_dt.timezone(
+                    (-1 if tz[0] == "-" else 1)
+                    * _dt.timedelta(hours=int(tz[1:3]), minutes=int(tz[3:5]))
+                ),
+            )
+            after = _format_utc(stamp)
+            if matcher is None or matcher(after):
+                ctx.change(path, value, after, "UTC offset converted to the same instant in UTC")
+                return after
+        if matcher is None:
+            problem = date_problem(value)
+            if problem is not None:
+                ctx.error(path, "date.invalid", f"{excerpt(value)} {problem}")
+            return value
+        ctx.error(
+            path,
+            "date.format",
+            f"{excerpt(value)} is not in the date form the API takes "
+            "(YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[.fff]Z)",
+        )
+        return value
+
+    return rule

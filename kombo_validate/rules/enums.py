@@ -1,0 +1,37 @@
+"""Enum rule: every string schema with an ``enum`` of strings.
+
+A value equal to exactly one allowed value up to case (``female``) becomes that
+value (``FEMALE``), a Change. Anything else is left for the schema layer, which
+reports ``schema.enum`` with the allowed values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..context import Ctx, Path
+
+__all__ = ["make_enum_rule"]
+
+
+def make_enum_rule(schema: dict[str, Any]) -> Callable[[str, Path, Ctx], str] | None:
+    values = [v for v in schema.get("enum", ()) if isinstance(v, str)]
+    if not values:
+        return None
+    allowed = frozenset(values)
+    folded: dict[str, str | None] = {}
+    for v in values:
+        key = v.casefold()
+        folded[key] = None if key in folded and folded[key] != v else v
+
+    def rule(value: str, path: Path, ctx: Ctx) -> str:
+        if value in allowed:
+            return value
+        canonical = folded.get(value.strip().casefold())
+        if canonical is None:
+            return value
+        ctx.change(path, value, canonical, "enum value matched case-insensitively")
+        return canonical
+
+    return rule
