@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .context import Ctx, Path
-from .engine import ENGINES, make_engine
+from .engine import ENGINES, Engine, make_engine
 from .issues import Issue, PayloadError, Report
-from .plan import compile_plan
+from .plan import Walker, compile_plan
 from .rules.attachments import TOTAL_SIZE_WARNING_BYTES
 from .rules.dates import make_date_rule
 from .schema_errors import issues_from
@@ -39,9 +39,15 @@ class Validator:
     __slots__ = ("_date_rule", "_engine", "_info", "_spec_arg", "_walk", "engine_name")
 
     _info: SpecInfo
+    _spec_arg: Any
+    _walk: Walker
+    _engine: Engine
+    _date_rule: Callable[[str, Path, Ctx], str]
     engine_name: str
 
-    def __init__(self, spec: SpecArg = None, *, engine: str = "rust", validate_spec: bool = False) -> None:
+    def __init__(
+        self, spec: SpecArg = None, *, engine: str = "rust", validate_spec: bool = False
+    ) -> None:
         if engine not in ENGINES:
             raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
         info = load_spec(spec, validate_spec=validate_spec)
@@ -59,7 +65,10 @@ class Validator:
         return (_rebuild, (self._spec_arg, self.engine_name))
 
     def __repr__(self) -> str:
-        return f"<Validator spec={self._info.source!r} operation={self.operation!r} engine={self.engine_name!r}>"
+        return (
+            f"<Validator spec={self._info.source!r} operation={self.operation!r} "
+            f"engine={self.engine_name!r}>"
+        )
 
     @property
     def spec(self) -> SpecInfo:
@@ -103,9 +112,13 @@ class Validator:
             )
         if not self._engine.is_valid(wire):
             self._schema_issues(wire, ctx)
-        return Report(_document_order(body, ctx), ctx.changes, wire if isinstance(wire, dict) else None)
+        return Report(
+            _document_order(body, ctx), ctx.changes, wire if isinstance(wire, dict) else None
+        )
 
-    def prepare(self, body: Any, *, questions: Any = None, restrictions: Any = None) -> dict[str, Any]:
+    def prepare(
+        self, body: Any, *, questions: Any = None, restrictions: Any = None
+    ) -> dict[str, Any]:
         """The wire-ready dict, or :class:`PayloadError` with ``.issues`` (the errors)."""
         report = self.check(body, questions=questions, restrictions=restrictions)
         if report.body is None:
@@ -116,7 +129,9 @@ class Validator:
         from .issues import pointer
 
         reported = ctx.error_paths
-        for path, code, message in issues_from(self._engine.iter_errors(wire), self._info.request_schema):
+        for path, code, message in issues_from(
+            self._engine.iter_errors(wire), self._info.request_schema
+        ):
             ptr = pointer(path)
             if any(p == ptr or p.startswith(ptr + "/") for p in reported):
                 continue  # a rule already said what is wrong here, more precisely

@@ -8,13 +8,11 @@ Pointers only when an issue or change is recorded.
 
 from __future__ import annotations
 
-from typing import Union
-
 from .issues import Change, Issue, Severity, pointer
 
 __all__ = ["Ctx", "Path"]
 
-Path = tuple[Union[str, int], ...]
+Path = tuple[str | int, ...]
 
 
 class Ctx:

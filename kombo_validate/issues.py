@@ -37,9 +37,7 @@ def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
     if isinstance(value, str):
         text = value if len(value) <= limit else value[:limit] + "…"
         return repr(text)
-    if isinstance(value, (bool, int)) or value is None:
-        text = repr(value)
-    elif isinstance(value, float):
+    if isinstance(value, (bool, int)) or value is None or isinstance(value, float):
         text = repr(value)
     elif isinstance(value, (bytes, bytearray, memoryview)):
         return f"<{type(value).__name__} of {len(value)} bytes>"

@@ -53,14 +53,19 @@ def json_type(value: object) -> str | None:
 
 def _enter(value: object, path: Path, ctx: Ctx, depth: int) -> bool:
     """Depth and cycle guard for a container; True when it may be walked."""
-    if depth > MAX_DEPTH:
-        ctx.error(path, "json.too_deep", f"nesting deeper than {MAX_DEPTH} levels is not accepted")
-        return False
-    if id(value) in ctx.active:
-        ctx.error(path, "json.cycle", "this value contains itself (a reference cycle)")
+    if depth > MAX_DEPTH or id(value) in ctx.active:
+        _refuse(value, path, ctx, depth)
         return False
     ctx.active.add(id(value))
     return True
+
+
+def _refuse(value: object, path: Path, ctx: Ctx, depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        ctx.error(path, "json.too_deep", f"nesting deeper than {MAX_DEPTH} levels is not accepted")
+    else:
+        ctx.error(path, "json.cycle", "this value contains itself (a reference cycle)")
+    return None
 
 
 def _scalar(value: Any, path: Path, ctx: Ctx) -> Any:
@@ -182,6 +187,27 @@ def compile_plan(schema: dict[str, Any]) -> Walker:
     return _compile(schema, Where())
 
 
+def _fast_type(schema: Any, walker: Walker) -> type | None:
+    """The exact Python type a value may have to be copied as it is, without a call."""
+    if walker is _plain_string:
+        return str
+    if walker is walk_any and isinstance(schema, dict):
+        types = _types(schema)
+        if types == {"boolean"}:
+            return bool
+        if types and types <= {"integer", "number"}:
+            return int
+    return None
+
+
+def _plain_string(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
+    if type(value) is str:
+        return value
+    if isinstance(value, str):
+        return _scalar(value, path, ctx)
+    return walk_any(value, path, ctx, depth)
+
+
 def _compile(schema: Any, where: Where) -> Walker:
     if not isinstance(schema, dict):
         return walk_any
@@ -189,13 +215,17 @@ def _compile(schema: Any, where: Where) -> Walker:
     if isinstance(schema.get("anyOf"), list) or isinstance(schema.get("oneOf"), list):
         return _compile_any_of(schema, where)
     types = _types(schema)
-    converters = [r.build(schema, where) for r in RULES if r.kind == "convert" and r.applies(schema, where)]
+    converters = [
+        r.build(schema, where) for r in RULES if r.kind == "convert" and r.applies(schema, where)
+    ]
     if "object" in types:
         return _compile_object(schema, where)
     if "array" in types:
         return _compile_array(schema, where)
     if "string" in types:
-        rules = [r.build(schema, where) for r in RULES if r.kind == "string" and r.applies(schema, where)]
+        rules = [
+            r.build(schema, where) for r in RULES if r.kind == "string" and r.applies(schema, where)
+        ]
         return _compile_string([c for c in converters if c], [r for r in rules if r])
     return walk_any
 
@@ -204,6 +234,20 @@ def _compile_string(
     converters: list[Callable[[Any, Path, Ctx], Any]],
     rules: list[Callable[[str, Path, Ctx], str]],
 ) -> Walker:
+    if not converters and not rules:
+        return _plain_string
+    if not converters and len(rules) == 1:
+        (only,) = rules
+
+        def walk_string_rule(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
+            if type(value) is not str:
+                if not isinstance(value, str):
+                    return walk_any(value, path, ctx, depth)
+                value = _scalar(value, path, ctx)
+            return only(value, path, ctx)
+
+        return walk_string_rule
+
     def walk_string(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
         for convert in converters:
             value = convert(value, path, ctx)
@@ -219,15 +263,22 @@ def _compile_string(
 
 
 def _compile_array(schema: dict[str, Any], where: Where) -> Walker:
-    item_walker = _compile(schema.get("items"), Where())
+    item_schema = schema.get("items")
+    item_walker = _compile(item_schema, Where())
+    fast = _fast_type(item_schema, item_walker)
 
     def walk_array(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
         if not isinstance(value, (list, tuple)):
             return walk_any(value, path, ctx, depth)
-        if not _enter(value, path, ctx, depth):
-            return None
+        active = ctx.active
+        if depth > MAX_DEPTH or id(value) in active:
+            return _refuse(value, path, ctx, depth)
+        active.add(id(value))
         depth += 1
-        items = [item_walker(item, (*path, i), ctx, depth) for i, item in enumerate(value)]
+        items = list(value)
+        for i, item in enumerate(items):
+            if type(item) is not fast:
+                items[i] = item_walker(item, (*path, i), ctx, depth)
         ctx.active.discard(id(value))
         if not isinstance(value, list):
             ctx.change(path, value, items, "tuple converted to list")
@@ -237,11 +288,13 @@ def _compile_array(schema: dict[str, Any], where: Where) -> Walker:
 
 
 class _Prop:
-    __slots__ = ("droppable", "walker")
+    __slots__ = ("droppable", "fast", "walker")
 
-    def __init__(self, walker: Walker, droppable: bool) -> None:
+    def __init__(self, walker: Walker, droppable: bool, fast: type | None) -> None:
         self.walker = walker
         self.droppable = droppable
+        #: values of exactly this type are copied as they are (no call, no path)
+        self.fast = fast
 
 
 def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
@@ -253,25 +306,34 @@ def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
         nullable = isinstance(sub, dict) and (
             "null" in _types(sub) or sub.get("nullable") is True or not _types(sub)
         )
-        props[name] = _Prop(_compile(sub, Where(name, schema)), name not in required and not nullable)
+        walker = _compile(sub, Where(name, schema))
+        droppable = name not in required and not nullable
+        props[name] = _Prop(walker, droppable, _fast_type(sub, walker))
     additional = schema.get("additionalProperties")
     extra: Walker = _compile(additional, Where()) if isinstance(additional, dict) else walk_any
     warn_unknown = bool(props) and additional is None and "patternProperties" not in schema
     known = sorted(props)
-    object_rules = [r.build(schema, where) for r in RULES if r.kind == "object" and r.applies(schema, where)]
+    object_rules = [
+        r.build(schema, where) for r in RULES if r.kind == "object" and r.applies(schema, where)
+    ]
 
     def walk_object(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
         if not isinstance(value, dict):
             return walk_any(value, path, ctx, depth)
-        if not _enter(value, path, ctx, depth):
-            return None
+        active = ctx.active
+        if depth > MAX_DEPTH or id(value) in active:
+            return _refuse(value, path, ctx, depth)
+        active.add(id(value))
         depth += 1
         out: dict[str, Any] = {}
         for key, item in value.items():
+            prop = props.get(key)
+            if prop is not None and type(item) is prop.fast and type(key) is str:
+                out[key] = item
+                continue
             k = key if type(key) is str else _key(key, path, ctx)
             if k is None:
                 continue
-            prop = props.get(k)
             if prop is None:
                 if warn_unknown:
                     _unknown_key(k, known, (*path, k), ctx)

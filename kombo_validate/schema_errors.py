@@ -126,7 +126,9 @@ def _one(error: RawError, schema: dict[str, Any]) -> Iterator[tuple[Path, str, s
         branches = schema_at(schema, error.schema_path)
         if isinstance(branches, list):
             fitting = [
-                i for i, b in enumerate(branches) if _fits(b, error.instance) and i < len(error.branches)
+                i
+                for i, b in enumerate(branches)
+                if _fits(b, error.instance) and i < len(error.branches)
             ]
             for i in fitting:
                 if error.branches[i]:

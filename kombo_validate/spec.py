@@ -47,11 +47,13 @@ def _yaml_load(text: str) -> Any:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+    return yaml.load(text, Loader=loader)
 
 
-def load_document(spec: str | os.PathLike[str] | Mapping[str, Any] | None) -> tuple[dict[str, Any], str]:
-    """Parse ``spec`` (None, a path to YAML/JSON, or a mapping) into a dict and a label for messages."""
+def load_document(
+    spec: str | os.PathLike[str] | Mapping[str, Any] | None,
+) -> tuple[dict[str, Any], str]:
+    """Parse ``spec`` (None, a YAML/JSON path, or a mapping) into a dict and a label."""
     if spec is None:
         spec = bundled_spec_path()
     if isinstance(spec, Mapping):
@@ -71,13 +73,12 @@ def load_document(spec: str | os.PathLike[str] | Mapping[str, Any] | None) -> tu
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(f"{label}: cannot read: {exc}") from None
     try:
-        if path.suffix.lower() == ".json":
-            doc = json.loads(text)
-        else:
-            doc = _yaml_load(text)
+        doc = json.loads(text) if path.suffix.lower() == ".json" else _yaml_load(text)
     except Exception as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise SpecError(f"{label}: not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {reason}") from None
+        raise SpecError(
+            f"{label}: not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {reason}"
+        ) from None
     if not isinstance(doc, dict):
         raise SpecError(f"{label}: an OpenAPI document must be a mapping, got {type(doc).__name__}")
     return doc, label
@@ -105,10 +106,10 @@ class _Resolver:
     """Dereferences local ``$ref``s through a ``referencing`` registry (Draft 2020-12)."""
 
     def __init__(self, doc: dict[str, Any], label: str) -> None:
-        from referencing import Registry, Resource
+        from referencing import Registry
         from referencing.jsonschema import DRAFT202012
 
-        resource = Resource(contents=doc, specification=DRAFT202012)
+        resource = DRAFT202012.create_resource(doc)
         registry: Registry[Any] = Registry().with_resource(_BASE_URI, resource)
         self._resolver = registry.resolver(base_uri=_BASE_URI)
         self._label = label

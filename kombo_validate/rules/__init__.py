@@ -84,7 +84,9 @@ def _build_uri(schema: dict[str, Any], where: Where) -> Any:
 RULES: tuple[Rule, ...] = (
     Rule("date", "convert", _is_date, lambda s, w: date_converter),
     Rule("attachment-data", "convert", _in_attachment("data"), lambda s, w: data_converter),
-    Rule("enum", "string", lambda s, w: _is_string(s) and "enum" in s, lambda s, w: make_enum_rule(s)),
+    Rule(
+        "enum", "string", lambda s, w: _is_string(s) and "enum" in s, lambda s, w: make_enum_rule(s)
+    ),
     Rule("date", "string", _is_date, lambda s, w: make_date_rule(s)),
     Rule("country", "string", _is_country, lambda s, w: country_rule),
     Rule(
@@ -95,5 +97,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("uri", "string", _is_uri, _build_uri),
     Rule("content-type", "string", _in_attachment("content_type"), lambda s, w: content_type_rule),
-    Rule("attachment", "object", lambda s, w: is_attachment_schema(s), lambda s, w: attachment_rule),
+    Rule(
+        "attachment", "object", lambda s, w: is_attachment_schema(s), lambda s, w: attachment_rule
+    ),
 )

@@ -33,7 +33,6 @@ GENERIC_CONTENT_TYPES = frozenset({"application/octet-stream", "binary/octet-str
 
 _BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
 _DATA_URI = re.compile(r"data:(?P<mime>[^;,]*)(?P<params>(?:;[^;,]*)*?)(?P<b64>;base64)?,", re.I)
-_WHITESPACE = ("\n", "\r", " ", "\t")
 
 
 def is_attachment_schema(schema: dict[str, Any]) -> bool:
@@ -57,9 +56,9 @@ def data_converter(value: Any, path: Path, ctx: Ctx) -> Any:
         after = base64.b64encode(value).decode("ascii")
         ctx.change(path, value, after, "bytes encoded as base64")
         return after
-    if isinstance(value, str) and any(ws in value for ws in _WHITESPACE):
-        after = "".join(value.split())
-        ctx.change(path, value, after, "line breaks and spaces removed from wrapped base64")
+    if isinstance(value, str) and ("\n" in value or "\r" in value):
+        after = value.replace("\r", "").replace("\n", "")
+        ctx.change(path, value, after, "line breaks removed from MIME-wrapped base64")
         return after
     return value
 
@@ -72,10 +71,11 @@ def content_type_rule(value: str, path: Path, ctx: Ctx) -> str:
     return after
 
 
-def _strip_data_uri(obj: dict[str, Any], path: Path, ctx: Ctx) -> None:
+def _strip_data_uri(obj: dict[str, Any], path: Path, ctx: Ctx) -> bool:
+    """Strip a ``data:`` URI prefix from ``data``; False when ``data`` is a bad data: URI."""
     data = obj.get("data")
     if not (isinstance(data, str) and data[:5].lower() == "data:"):
-        return
+        return True
     m = _DATA_URI.match(data)
     if m is None or not m["b64"]:
         ctx.error(
@@ -83,7 +83,7 @@ def _strip_data_uri(obj: dict[str, Any], path: Path, ctx: Ctx) -> None:
             "attachment.base64_invalid",
             "data holds a data: URI that is not base64-encoded (';base64,' is missing)",
         )
-        return
+        return False
     payload = data[m.end() :]
     obj["data"] = payload
     ctx.change((*path, "data"), data, payload, "data: URI prefix stripped")
@@ -91,11 +91,12 @@ def _strip_data_uri(obj: dict[str, Any], path: Path, ctx: Ctx) -> None:
     if mime and "content_type" not in obj:
         obj["content_type"] = mime
         ctx.change((*path, "content_type"), None, mime, "content type taken from the data: URI")
+    return True
 
 
 def attachment_rule(obj: dict[str, Any], path: Path, ctx: Ctx) -> None:
     """Check (and complete) one attachment-shaped object, already copied for the wire."""
-    _strip_data_uri(obj, path, ctx)
+    data_ok = _strip_data_uri(obj, path, ctx)
     has_data = obj.get("data") is not None
     has_url = obj.get("data_url") is not None
     if has_data and has_url:
@@ -107,7 +108,7 @@ def attachment_rule(obj: dict[str, Any], path: Path, ctx: Ctx) -> None:
     elif not has_data and not has_url:
         ctx.error(path, "attachment.no_data", "an attachment needs data (base64) or a data_url")
     data = obj.get("data")
-    if isinstance(data, str):
+    if isinstance(data, str) and data_ok:
         if not is_base64(data):
             ctx.error(
                 (*path, "data"),
@@ -121,7 +122,9 @@ def attachment_rule(obj: dict[str, Any], path: Path, ctx: Ctx) -> None:
         guessed = mimetypes.guess_type(name, strict=False)[0] if isinstance(name, str) else None
         if guessed:
             obj["content_type"] = guessed
-            ctx.change((*path, "content_type"), None, guessed, "content type inferred from the file name")
+            ctx.change(
+                (*path, "content_type"), None, guessed, "content type inferred from the file name"
+            )
         else:
             ctx.error(
                 (*path, "content_type"),

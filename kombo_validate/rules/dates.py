@@ -24,8 +24,8 @@ __all__ = ["date_converter", "date_problem", "make_date_rule"]
 # spec's pattern): YYYY-MM-DD[(T| )HH:MM[:SS[.f+]]][Z|±HH:MM]
 _ISO = re.compile(
     r"(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})"
-    r"(?:[T ](?P<H>[0-9]{2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:\.(?P<f>[0-9]+))?)?"
-    r"(?P<tz>Z|z|[+-][0-9]{2}:?[0-9]{2})?)?"
+    r"(?:[T ](?P<H>[0-9]{2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:\.(?P<f>[0-9]+))?)?)?"
+    r"(?P<tz>Z|z|[+-][0-9]{2}:?[0-9]{2})?"
 )
 
 
@@ -88,7 +88,7 @@ def make_date_rule(schema: dict[str, Any]) -> Callable[[str, Path, Ctx], str]:
                 ctx.error(path, "date.invalid", f"{excerpt(value)} {problem}")
             return value
         m = _ISO.fullmatch(value.strip())
-        if m is not None and m["tz"] not in (None, "Z", "z"):
+        if m is not None and m["H"] is not None and m["tz"] not in (None, "Z", "z"):
             # an offset the pattern does not admit: the same instant in UTC
             problem = date_problem(value.strip())
             if problem is not None:
@@ -96,7 +96,12 @@ def make_date_rule(schema: dict[str, Any]) -> Callable[[str, Path, Ctx], str]:
                 return value
             tz = m["tz"].replace(":", "")
             stamp = _dt.datetime(
-                int(m["y"]), int(m["m"]), int(m["d"]), int(m["H"]), int(m["M"]), int(m["S"] or 0),
+                int(m["y"]),
+                int(m["m"]),
+                int(m["d"]),
+                int(m["H"]),
+                int(m["M"]),
+                int(m["S"] or 0),
                 int((m["f"] or "0")[:6].ljust(6, "0")),
                 tzinfo=_dt.timezone(
                     (-1 if tz[0] == "-" else 1)

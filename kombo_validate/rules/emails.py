@@ -7,17 +7,25 @@ dotted domain. Surrounding whitespace is trimmed and the domain lowercased
 
 from __future__ import annotations
 
+import re
+
 from ..context import Ctx, Path
 from ..issues import excerpt
 
 __all__ = ["email_problem", "email_rule", "is_email"]
+
+# the common, valid case in one match: local@label.label (lowercase domain, no spaces)
+_PLAIN = re.compile(
+    r"[^\s@]+@(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?\.)+[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?"
+)
+_SPACE = re.compile(r"\s")
 
 
 def email_problem(value: str) -> str | None:
     """Why ``value`` is not an address Kombo accepts, or None."""
     if not value:
         return "is empty"
-    if any(c.isspace() for c in value):
+    if _SPACE.search(value):
         return "contains a space"
     if value.count("@") != 1:
         return "must contain exactly one '@'"
@@ -37,6 +45,8 @@ def is_email(value: str) -> bool:
 
 
 def email_rule(value: str, path: Path, ctx: Ctx) -> str:
+    if _PLAIN.fullmatch(value):
+        return value
     after = value.strip()
     if "@" in after:
         local, _, domain = after.rpartition("@")
@@ -44,7 +54,9 @@ def email_rule(value: str, path: Path, ctx: Ctx) -> str:
             after = f"{local}@{domain.lower()}"
     problem = email_problem(after)
     if problem is not None:
-        ctx.error(path, "email.invalid", f"{excerpt(value)} is not a valid email address: it {problem}")
+        ctx.error(
+            path, "email.invalid", f"{excerpt(value)} is not a valid email address: it {problem}"
+        )
         return value
     if after != value:
         ctx.change(path, value, after, "email trimmed and its domain lowercased")

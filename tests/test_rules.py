@@ -1,0 +1,324 @@
+"""The domain rules the schema cannot express: each with valid and invalid cases."""
+
+from __future__ import annotations
+
+import base64
+import math
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from kombo_validate import Validator
+
+from .helpers import minimal, pairs, with_attachment
+
+# --- dates -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2021-01-01", "2024-02-29", "2021-01-01T00:00:00", "2021-01-01T23:59:59.123Z", "2021-12-31Z"],
+)
+def test_valid_dates(validator: Validator, value: str) -> None:
+    report = validator.check(minimal(availability_date=value))
+    assert report.ok, report.issues
+    assert report.body is not None
+    assert report.body["candidate"]["availability_date"] == value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2021-02-30",
+        "2023-02-29",
+        "2021-13-01",
+        "2021-00-10",
+        "0000-01-01",
+        "2021-01-01T25:00:00",
+        "2021-01-01T10:60:00Z",
+        "2021-01-01T10:00:61",
+    ],
+)
+def test_impossible_dates(validator: Validator, value: str) -> None:
+    assert pairs(validator.check(minimal(availability_date=value))) == [
+        ("/candidate/availability_date", "date.invalid")
+    ]
+
+
+@pytest.mark.parametrize("value", ["20210101", "01.01.2021", "2021-1-1", "tomorrow", ""])
+def test_date_form(validator: Validator, value: str) -> None:
+    assert pairs(validator.check(minimal(availability_date=value))) == [
+        ("/candidate/availability_date", "date.format")
+    ]
+
+
+def test_date_rule_attaches_to_every_date_field(validator: Validator) -> None:
+    body = {**minimal(), "gdpr_consent": {"expires_at": "2021-02-30", "given": True}}
+    assert pairs(validator.check(body)) == [("/gdpr_consent/expires_at", "date.invalid")]
+    exp = {
+        "Company_Name": "Acme",
+        "Title": "Dev",
+        "Start_Date": "2020-04-31",
+    }
+    body = {
+        **minimal(),
+        "remote_fields": {
+            "workday": {
+                "Candidate_Data": {
+                    "Job_Application_Data": {"Resume_Data": {"Experience_Data": [exp]}}
+                }
+            }
+        },
+    }
+    path = "/remote_fields/workday/Candidate_Data/Job_Application_Data/Resume_Data/Experience_Data/0/Start_Date"
+    assert pairs(validator.check(body)) == [(path, "date.invalid")]
+
+
+# --- countries -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["DE", "US", "NO", "GB"])
+def test_real_country_codes(validator: Validator, value: str) -> None:
+    report = validator.check(minimal(location={"country": value}))
+    assert report.ok and report.changes == ()
+
+
+@pytest.mark.parametrize("value", ["XX", "ZZ", "Narnia", "", "D E"])
+def test_unknown_countries(validator: Validator, value: str) -> None:
+    assert pairs(validator.check(minimal(location={"country": value}))) == [
+        ("/candidate/location/country", "country.unknown")
+    ]
+
+
+# --- attachments -----------------------------------------------------------
+
+B64 = base64.b64encode(b"%PDF-1.4 hello").decode()
+
+
+def test_attachment_with_data(validator: Validator) -> None:
+    report = validator.check(with_attachment(data=B64, content_type="application/pdf"))
+    assert report.ok and report.issues == ()
+
+
+def test_attachment_with_data_url(validator: Validator) -> None:
+    report = validator.check(with_attachment(data_url="https://files.example.com/cv.pdf?sig=1"))
+    assert report.ok and report.issues == ()
+
+
+def test_data_and_data_url(validator: Validator) -> None:
+    body = with_attachment(data=B64, content_type="application/pdf", data_url="https://x.example/a")
+    assert pairs(validator.check(body)) == [("/attachments/0", "attachment.data_and_data_url")]
+
+
+def test_neither_data_nor_data_url(validator: Validator) -> None:
+    assert pairs(validator.check(with_attachment())) == [("/attachments/0", "attachment.no_data")]
+
+
+@pytest.mark.parametrize(
+    "data", ["SGVsbG8", "SGVsbG8=!", "SGVs bG8=", "SGVsbG8==", "=SGVsbG8", "SGVsbG8-"]
+)
+def test_invalid_base64(validator: Validator, data: str) -> None:
+    body = with_attachment(data=data, content_type="text/plain")
+    assert pairs(validator.check(body)) == [("/attachments/0/data", "attachment.base64_invalid")]
+
+
+def test_content_type_required_with_data(validator: Validator) -> None:
+    body = with_attachment(name="blob", data=B64)
+    assert pairs(validator.check(body)) == [
+        ("/attachments/0/content_type", "attachment.content_type_missing")
+    ]
+
+
+def test_content_type_optional_with_data_url(validator: Validator) -> None:
+    body = with_attachment(name="blob", data_url="https://files.example.com/blob")
+    assert validator.check(body).ok
+
+
+@pytest.mark.parametrize(
+    "url", ["not a url", "ftp://files.example.com/a.pdf", "https://", "/relative/a.pdf"]
+)
+def test_data_url_must_be_http(validator: Validator, url: str) -> None:
+    assert pairs(validator.check(with_attachment(data_url=url))) == [
+        ("/attachments/0/data_url", "attachment.data_url_invalid")
+    ]
+
+
+def test_octet_stream_is_a_warning(validator: Validator) -> None:
+    report = validator.check(with_attachment(data=B64, content_type="application/octet-stream"))
+    assert report.ok
+    assert pairs(report) == [("/attachments/0/content_type", "attachment.generic_content_type")]
+    assert report.issues[0].severity == "warning"
+
+
+def test_total_size_warning(validator: Validator) -> None:
+    big = base64.b64encode(bytes(4_000_000)).decode()
+    body = minimal()
+    body["attachments"] = [
+        {"name": f"f{i}.pdf", "type": "OTHER", "data": big, "content_type": "application/pdf"}
+        for i in range(3)
+    ]
+    report = validator.check(body)
+    assert report.ok
+    assert pairs(report) == [("/attachments", "attachments.too_large")]
+
+
+def test_file_answers_get_the_attachment_rule(validator: Validator) -> None:
+    answer = {
+        "name": "a.pdf",
+        "data": B64,
+        "data_url": "https://x.example/a",
+        "content_type": "application/pdf",
+    }
+    body = {**minimal(), "screening_question_answers": [{"question_id": "q", "answer": answer}]}
+    assert pairs(validator.check(body)) == [
+        ("/screening_question_answers/0/answer", "attachment.data_and_data_url")
+    ]
+
+
+# --- emails and URIs -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "ada@example",
+        "ada example@example.com",
+        "a@b@example.com",
+        "@example.com",
+        "ada@.com",
+        "ada@example..com",
+    ],
+)
+def test_invalid_emails(validator: Validator, value: str) -> None:
+    assert pairs(validator.check(minimal(email_address=value))) == [
+        ("/candidate/email_address", "email.invalid")
+    ]
+
+
+def test_additional_emails_get_the_rule(validator: Validator) -> None:
+    body = minimal(additional_email_addresses=[{"type": "WORK", "email_address": "nope"}])
+    assert pairs(validator.check(body)) == [
+        ("/candidate/additional_email_addresses/0/email_address", "email.invalid")
+    ]
+
+
+@pytest.mark.parametrize(
+    "url", ["not a url", "linkedin.com/in/ada", "https://", "http://exa mple.com"]
+)
+def test_invalid_social_links(validator: Validator, url: str) -> None:
+    assert pairs(validator.check(minimal(social_links=[{"url": url}]))) == [
+        ("/candidate/social_links/0/url", "uri.invalid")
+    ]
+
+
+def test_valid_social_link(validator: Validator) -> None:
+    assert validator.check(minimal(social_links=[{"url": "https://www.linkedin.com/in/ada"}])).ok
+
+
+# --- numbers ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_non_finite_numbers(validator: Validator, value: float) -> None:
+    body = minimal(salary_expectations={"period": "YEAR", "amount": value})
+    assert pairs(validator.check(body)) == [
+        ("/candidate/salary_expectations/amount", "number.not_finite")
+    ]
+
+
+def test_non_finite_in_passthrough_objects(validator: Validator) -> None:
+    body = {**minimal(), "remote_fields": {"greenhouse": {"candidate": {"score": [1, math.nan]}}}}
+    assert pairs(validator.check(body)) == [
+        ("/remote_fields/greenhouse/candidate/score/1", "number.not_finite")
+    ]
+
+
+# --- unknown keys ----------------------------------------------------------
+
+
+def test_unknown_key_warning_with_suggestion(validator: Validator) -> None:
+    body = {**minimal(), "attachmnets": []}
+    report = validator.check(body)
+    assert report.ok
+    assert pairs(report) == [("/attachmnets", "key.unknown")]
+    assert "did you mean 'attachments'" in report.issues[0].message
+    assert report.body is not None and report.body["attachmnets"] == []
+
+
+def test_unknown_key_in_candidate(validator: Validator) -> None:
+    report = validator.check(minimal(emial_address="x"))
+    assert pairs(report) == [("/candidate/emial_address", "key.unknown")]
+
+
+def test_passthrough_objects_take_any_key(validator: Validator) -> None:
+    body = {**minimal(), "remote_fields": {"personio": {"application": {"anything": {"goes": 1}}}}}
+    report = validator.check(body)
+    assert report.ok and report.issues == ()
+
+
+# --- anything that is not JSON data ----------------------------------------
+
+
+class Thing:
+    pass
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ({1, 2}, "json.not_json"),
+        (Thing(), "json.not_json"),
+        (Decimal("1.5"), "json.not_json"),
+        (b"bytes", "json.not_json"),
+        (frozenset(), "json.not_json"),
+        (range(3), "json.not_json"),
+    ],
+)
+def test_non_json_values(validator: Validator, value: Any, code: str) -> None:
+    body = {**minimal(), "remote_fields": {"lever": {"candidate": {"x": value}}}}
+    assert pairs(validator.check(body)) == [("/remote_fields/lever/candidate/x", code)]
+
+
+def test_non_json_in_a_typed_field(validator: Validator) -> None:
+    assert pairs(validator.check(minimal(first_name={"A"}))) == [
+        ("/candidate/first_name", "json.not_json")
+    ]
+
+
+def test_cycle(validator: Validator) -> None:
+    loop: dict[str, Any] = {}
+    loop["self"] = loop
+    body = {**minimal(), "remote_fields": {"lever": {"candidate": loop}}}
+    assert pairs(validator.check(body)) == [("/remote_fields/lever/candidate/self", "json.cycle")]
+
+
+def test_list_cycle(validator: Validator) -> None:
+    items: list[Any] = []
+    items.append(items)
+    body = minimal(social_links=items)
+    assert pairs(validator.check(body)) == [("/candidate/social_links/0", "json.cycle")]
+
+
+def test_shared_but_acyclic_values_are_fine(validator: Validator) -> None:
+    shared = {"url": "https://example.com/a"}
+    assert validator.check(minimal(social_links=[shared, shared])).ok
+
+
+def test_five_thousand_deep(validator: Validator) -> None:
+    deep: dict[str, Any] = {}
+    node = deep
+    for _ in range(5000):
+        node["a"] = {}
+        node = node["a"]
+    body = {**minimal(), "remote_fields": {"lever": {"candidate": deep}}}
+    report = validator.check(body)
+    assert [code for _, code in pairs(report)] == ["json.too_deep"]
+    assert report.errors[0].path.startswith("/remote_fields/lever/candidate/a/a")
+
+
+def test_non_string_key(validator: Validator) -> None:
+    body = {**minimal(), "remote_fields": {"lever": {"candidate": {1: "x"}}}}
+    assert pairs(validator.check(body)) == [
+        ("/remote_fields/lever/candidate", "json.key_not_string")
+    ]

@@ -1,0 +1,131 @@
+"""Spec loading: bundled, from files, from mappings, the full spec, and clear SpecErrors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from kombo_validate import SpecError, Validator
+from kombo_validate.spec import bundled_spec_path, load_spec
+
+from .helpers import minimal, pairs
+
+
+def bundled_doc() -> dict[str, Any]:
+    return yaml.safe_load(bundled_spec_path().read_text(encoding="utf-8"))
+
+
+def test_bundled_spec_is_found() -> None:
+    info = load_spec()
+    assert info.path == "/ats/jobs/{job_id}/applications" and info.method == "post"
+    assert info.request_schema["required"] == ["candidate"]
+    assert [s["url"] for s in info.servers] == [
+        "https://api.kombo.dev/v1",
+        "https://api.us.kombo.dev/v1",
+    ]
+    assert set(info.responses) >= {"200", "default"}
+
+
+def test_refs_are_resolved() -> None:
+    info = load_spec()
+    assert "$ref" not in json.dumps(info.request_schema)
+    assert "$ref" not in json.dumps(info.responses)
+
+
+def test_yaml_and_json_files_and_mappings(tmp_path: Path) -> None:
+    doc = bundled_doc()
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(doc))
+    for spec in (str(bundled_spec_path()), bundled_spec_path(), path, doc):
+        assert pairs(Validator(spec).check(minimal(gender="x"))) == [
+            ("/candidate/gender", "schema.enum")
+        ]
+
+
+def test_spec_follows_the_document(tmp_path: Path) -> None:
+    # a new enum value in the spec flows through: nothing is copied into the code
+    doc = bundled_doc()
+    gender = doc["components"]["schemas"]["PostAtsJobsJobIdApplicationsRequestBody"]["properties"][
+        "candidate"
+    ]["properties"]["gender"]
+    gender["enum"].append("DIVERSE")
+    assert Validator(doc).check(minimal(gender="diverse")).body == minimal(gender="DIVERSE")
+
+
+def test_operation_found_by_path_without_operation_id() -> None:
+    doc = bundled_doc()
+    del doc["paths"]["/ats/jobs/{job_id}/applications"]["post"]["operationId"]
+    assert Validator(doc).check(minimal()).ok
+
+
+def test_full_103_path_spec(full_spec_path: Path) -> None:
+    v = Validator(full_spec_path)
+    assert v.check(minimal()).ok
+    assert pairs(v.check(minimal(location={"country": "XX"}))) == [
+        ("/candidate/location/country", "country.unknown")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "reason"),
+    [
+        (None, "missing.yaml", "no such file"),
+        ("a: [unclosed", "broken.yaml", "not valid YAML"),
+        ("{", "broken.json", "not valid JSON"),
+        ("- just a list", "list.yaml", "must be a mapping"),
+        ("openapi: 3.1.0\ninfo: {}\n", "nopaths.yaml", "no 'paths'"),
+        ("swagger: '2.0'\npaths: {}\n", "swagger.yaml", "not an OpenAPI 3"),
+        ("openapi: 3.1.0\npaths: {/x: {get: {}}}\n", "other.yaml", "not found"),
+    ],
+)
+def test_spec_errors_name_file_and_reason(
+    tmp_path: Path, content: str | None, name: str, reason: str
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(SpecError) as info:
+        Validator(path)
+    assert str(path) in str(info.value) and reason in str(info.value)
+
+
+def test_unresolvable_ref() -> None:
+    doc = bundled_doc()
+    op = doc["paths"]["/ats/jobs/{job_id}/applications"]["post"]
+    op["requestBody"]["content"]["application/json"]["schema"] = {
+        "$ref": "#/components/schemas/Nope"
+    }
+    with pytest.raises(SpecError, match="cannot resolve"):
+        Validator(doc)
+
+
+def test_recursive_ref_is_a_spec_error() -> None:
+    doc = bundled_doc()
+    schemas = doc["components"]["schemas"]
+    schemas["Loop"] = {
+        "type": "object",
+        "properties": {"next": {"$ref": "#/components/schemas/Loop"}},
+    }
+    op = doc["paths"]["/ats/jobs/{job_id}/applications"]["post"]
+    op["requestBody"]["content"]["application/json"]["schema"] = {
+        "$ref": "#/components/schemas/Loop"
+    }
+    with pytest.raises(SpecError, match="recursive"):
+        Validator(doc)
+
+
+def test_wrong_spec_argument_type() -> None:
+    with pytest.raises(SpecError, match="must be None, a path or a mapping"):
+        Validator(42)  # type: ignore[arg-type]
+
+
+def test_validate_spec_on_request() -> None:
+    assert Validator(validate_spec=True).check(minimal()).ok
+    doc = bundled_doc()
+    doc["paths"]["/ats/jobs/{job_id}/applications"]["post"]["responses"] = "nope"
+    with pytest.raises(SpecError, match="not a valid OpenAPI document"):
+        Validator(doc, validate_spec=True)
