@@ -12,7 +12,6 @@ bad value: it records an issue and returns a JSON-safe stand-in (``None``).
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Callable
 from typing import Any
@@ -351,6 +350,8 @@ def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
 
 
 def _unknown_key(key: str, known: list[str], path: Path, ctx: Ctx) -> None:
+    import difflib
+
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.7)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     ctx.warning(
@@ -376,12 +377,20 @@ class _Branch:
 def _compile_any_of(schema: dict[str, Any], where: Where) -> Walker:
     raw = schema.get("anyOf") if isinstance(schema.get("anyOf"), list) else schema.get("oneOf")
     branches = [_Branch(b, where) for b in raw]  # type: ignore[union-attr]
+    by_type: dict[str | None, list[_Branch]] = {
+        jt: [b for b in branches if b.accepts is None or jt in b.accepts]
+        for jt in (*sorted(set(_TYPE_NAMES.values())), "date", None)
+    }
+    # a value of exactly this type fits the first branch that takes it, untouched
+    fast = next((t for t, name in _FAST_NAMES.items() if _infallible(by_type[name])), None)
 
     def walk_any_of(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
+        if type(value) is fast:
+            return value
         jt = json_type(value)
         if jt is None and _is_date_like(value):
             jt = "date"
-        candidates = [b for b in branches if b.accepts is None or jt in b.accepts]
+        candidates = by_type[jt]
         if not candidates:
             return walk_any(value, path, ctx, depth)
         if len(candidates) == 1:
@@ -401,6 +410,13 @@ def _compile_any_of(schema: dict[str, Any], where: Where) -> Walker:
         return fallback[1]
 
     return walk_any_of
+
+
+_FAST_NAMES: dict[type, str] = {str: "string", bool: "boolean"}
+
+
+def _infallible(candidates: list[_Branch]) -> bool:
+    return bool(candidates) and candidates[0].walker is _plain_string
 
 
 def _is_date_like(value: object) -> bool:

@@ -177,7 +177,56 @@ def load_spec(
     *,
     validate_spec: bool = False,
 ) -> SpecInfo:
-    """Load and dereference the spec; raise :class:`SpecError` naming the file and the reason."""
+    """Load and dereference the spec; raise :class:`SpecError` naming the file and the reason.
+
+    For a file, the dereferenced result is cached on disk keyed by the file's
+    content hash (see :mod:`kombo_validate._cache`), so a cold start skips the
+    YAML parse and the ``$ref`` resolution.
+    """
+    if validate_spec or not (spec is None or isinstance(spec, (str, os.PathLike))):
+        return _load_spec(spec, validate_spec=validate_spec)
+    from . import _cache
+
+    path = bundled_spec_path() if spec is None else Path(spec)
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return _load_spec(spec)  # the loader names the file and the reason
+    key = _cache.key(raw)
+    cached = _cache.read(key)
+    if cached is not None:
+        try:
+            return SpecInfo(
+                source=str(path),
+                path=cached["path"],
+                method=cached["method"],
+                request_schema=cached["request_schema"],
+                request_example=cached["request_example"],
+                parameters=tuple(cached["parameters"]),
+                responses=cached["responses"],
+                servers=tuple(cached["servers"]),
+            )
+        except (KeyError, TypeError):
+            pass
+    info = _load_spec(spec)
+    _cache.write(
+        key,
+        {
+            "path": info.path,
+            "method": info.method,
+            "request_schema": info.request_schema,
+            "request_example": info.request_example,
+            "parameters": list(info.parameters),
+            "responses": info.responses,
+            "servers": list(info.servers),
+        },
+    )
+    return info
+
+
+def _load_spec(
+    spec: str | os.PathLike[str] | Mapping[str, Any] | None, *, validate_spec: bool = False
+) -> SpecInfo:
     doc, label = load_document(spec)
     if not str(doc.get("openapi", "")).startswith("3."):
         raise SpecError(f"{label}: not an OpenAPI 3 document (no 'openapi: 3.x' field)")

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import copy
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+# keep the on-disk spec cache of this test run out of the user's home
+os.environ.setdefault("KOMBO_VALIDATE_CACHE_DIR", tempfile.mkdtemp(prefix="kombo-validate-cache-"))
 
 import kombo_validate
 from kombo_validate import Validator

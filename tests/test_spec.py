@@ -129,3 +129,41 @@ def test_validate_spec_on_request() -> None:
     doc["paths"]["/ats/jobs/{job_id}/applications"]["post"]["responses"] = "nope"
     with pytest.raises(SpecError, match="not a valid OpenAPI document"):
         Validator(doc, validate_spec=True)
+
+
+def test_spec_cache_is_used_and_keyed_by_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kombo_validate import spec as spec_module
+
+    monkeypatch.setenv("KOMBO_VALIDATE_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "spec.yaml"
+    source.write_bytes(bundled_spec_path().read_bytes())
+    first = load_spec(source)
+    assert len(list((tmp_path / "cache").glob("spec-*.json"))) == 1
+
+    def no_yaml(text: str) -> Any:
+        raise AssertionError("the YAML should not be parsed again")
+
+    monkeypatch.setattr(spec_module, "_yaml_load", no_yaml)
+    second = load_spec(source)
+    assert second.request_schema == first.request_schema and second.source == str(source)
+
+    # a changed file is a new key: parsed again
+    source.write_text(source.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    with pytest.raises(SpecError, match="should not be parsed"):
+        load_spec(source)
+
+
+def test_spec_cache_corrupt_or_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("KOMBO_VALIDATE_CACHE_DIR", str(cache))
+    load_spec()
+    (entry,) = cache.glob("spec-*.json")
+    entry.write_text("{not json")
+    assert Validator().check(minimal()).ok
+    monkeypatch.setenv("KOMBO_VALIDATE_CACHE_DIR", "off")
+    other = tmp_path / "other.yaml"
+    other.write_bytes(bundled_spec_path().read_bytes() + b"\n")
+    load_spec(other)
+    assert len(list(cache.glob("spec-*.json"))) == 1

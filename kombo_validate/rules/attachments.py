@@ -65,6 +65,8 @@ def data_converter(value: Any, path: Path, ctx: Ctx) -> Any:
 
 def content_type_rule(value: str, path: Path, ctx: Ctx) -> str:
     """``Text/Plain; charset=utf-8`` → ``text/plain`` (a Change)."""
+    if value.islower() and ";" not in value and value.strip() is value:
+        return value
     after = value.split(";", 1)[0].strip().lower()
     if after != value:
         ctx.change(path, value, after, "content type lowercased and its parameters dropped")

@@ -7,9 +7,10 @@ Lowercase codes, alpha-3 codes and English names are normalised to alpha-2
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path as FsPath
 
 from ..context import Ctx, Path
 from ..issues import excerpt
@@ -25,10 +26,12 @@ def alpha2_codes() -> frozenset[str]:
     path; names and alpha-3 codes go through pycountry only when needed.
     """
     try:
-        raw = resources.files("pycountry").joinpath("databases/iso3166-1.json").read_bytes()
+        found = importlib.util.find_spec("pycountry")
+        folder = next(iter(found.submodule_search_locations or ())) if found else None
+        raw = FsPath(str(folder), "databases", "iso3166-1.json").read_bytes()
         entries = json.loads(raw)["3166-1"]
         return frozenset(e["alpha_2"] for e in entries)
-    except (OSError, KeyError, ValueError, ModuleNotFoundError):  # pragma: no cover
+    except (OSError, KeyError, ValueError, StopIteration, TypeError):  # pragma: no cover
         import pycountry
 
         return frozenset(c.alpha_2 for c in pycountry.countries)

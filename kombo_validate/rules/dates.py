@@ -31,6 +31,13 @@ _ISO = re.compile(
 
 def date_problem(value: str) -> str | None:
     """Why ``value`` (already matching the date pattern) is not a real date/time, or None."""
+    if len(value) == 10:  # the common YYYY-MM-DD: one C call
+        try:
+            _dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return None
     m = _ISO.fullmatch(value)
     if m is None:
         return "is not an ISO 8601 date"
