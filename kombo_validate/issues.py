@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 __all__ = [
+    "REMOVED",
     "Change",
     "ContextError",
     "Issue",
@@ -135,8 +136,30 @@ def _json_safe(value: object, depth: int = 0) -> object:
     return excerpt(value)
 
 
+class _Removed:
+    """The ``after`` of a Change that removed the value (a ``None`` optional dropped)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<removed>"
+
+    def __reduce__(self) -> str:
+        return "REMOVED"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+#: ``Change.after`` when the normaliser removed the value from the wire body.
+REMOVED = _Removed()
+
+
 class Change:
-    """One normalisation applied to the input: where, from what, to what, and why."""
+    """One normalisation applied to the input: where, from what, to what, and why.
+
+    ``after`` is :data:`REMOVED` when the value was dropped from the wire body.
+    """
 
     __slots__ = ("after", "before", "path", "reason")
 
@@ -173,13 +196,20 @@ class Change:
             f"after={excerpt(self.after)}, reason={self.reason!r})"
         )
 
+    @property
+    def removed(self) -> bool:
+        return self.after is REMOVED
+
     def to_dict(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "path": self.path,
             "before": _json_safe(self.before),
-            "after": _json_safe(self.after),
+            "after": None if self.removed else _json_safe(self.after),
             "reason": self.reason,
         }
+        if self.removed:
+            data["removed"] = True
+        return data
 
 
 def _same(a: object, b: object) -> bool:

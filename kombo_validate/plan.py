@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .context import Ctx, Path
-from .issues import excerpt
+from .issues import REMOVED, excerpt
 from .rules import RULES, Where
 
 __all__ = ["MAX_DEPTH", "Walker", "compile_plan", "json_type", "walk_any"]
@@ -338,7 +338,9 @@ def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
                     _unknown_key(k, known, (*path, k), ctx)
                 out[k] = extra(item, (*path, k), ctx, depth)
             elif item is None and prop.droppable:
-                ctx.change((*path, k), None, None, "None given for an optional property: dropped")
+                ctx.change(
+                    path + (k,), None, REMOVED, "None given for an optional property: dropped"
+                )
             else:
                 out[k] = prop.walker(item, (*path, k), ctx, depth)
         ctx.active.discard(id(value))

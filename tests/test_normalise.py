@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from kombo_validate import Change, Validator
+from kombo_validate.issues import REMOVED
 
 from .helpers import minimal, pairs, with_attachment
 
@@ -174,7 +175,15 @@ def test_wrapped_base64_unwrapped(validator: Validator) -> None:
 
 def test_none_for_optional_is_dropped(validator: Validator) -> None:
     change, body = one_change(validator, minimal(phone_number=None))
-    assert (change.path, change.before, change.after) == ("/candidate/phone_number", None, None)
+    assert (change.path, change.before, change.after) == ("/candidate/phone_number", None, REMOVED)
+    assert change.removed and repr(change.after) == "<removed>"
+    assert change.to_dict() == {
+        "path": "/candidate/phone_number",
+        "before": None,
+        "after": None,
+        "reason": change.reason,
+        "removed": True,
+    }
     assert "phone_number" not in body["candidate"]
 
 

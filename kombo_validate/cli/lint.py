@@ -82,7 +82,8 @@ def init_worker(state: State) -> None:
 
 def describe_change(change: Change) -> str:
     where = change.path or "/"
-    return f"{where}: {excerpt(change.before)} → {excerpt(change.after)} ({change.reason})"
+    after = "removed" if change.removed else excerpt(change.after)
+    return f"{where}: {excerpt(change.before)} → {after} ({change.reason})"
 
 
 def payload(doc: Document) -> Any:
