@@ -112,13 +112,13 @@ def walk_any(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
         for key, item in value.items():
             k = _key(key, path, ctx)
             if k is not None:
-                out[k] = walk_any(item, (*path, k), ctx, depth + 1)
+                out[k] = walk_any(item, path + (k,), ctx, depth + 1)
         ctx.active.discard(id(value))
         return out
     if isinstance(value, (list, tuple)):
         if not _enter(value, path, ctx, depth):
             return None
-        items = [walk_any(item, (*path, i), ctx, depth + 1) for i, item in enumerate(value)]
+        items = [walk_any(item, path + (i,), ctx, depth + 1) for i, item in enumerate(value)]
         ctx.active.discard(id(value))
         if not isinstance(value, list):
             ctx.change(path, value, items, "tuple converted to list")
@@ -277,7 +277,7 @@ def _compile_array(schema: dict[str, Any], where: Where) -> Walker:
         items = list(value)
         for i, item in enumerate(items):
             if type(item) is not fast:
-                items[i] = item_walker(item, (*path, i), ctx, depth)
+                items[i] = item_walker(item, path + (i,), ctx, depth)
         ctx.active.discard(id(value))
         if not isinstance(value, list):
             ctx.change(path, value, items, "tuple converted to list")
@@ -335,14 +335,14 @@ def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
                 continue
             if prop is None:
                 if warn_unknown:
-                    _unknown_key(k, known, (*path, k), ctx)
-                out[k] = extra(item, (*path, k), ctx, depth)
+                    _unknown_key(k, known, path + (k,), ctx)
+                out[k] = extra(item, path + (k,), ctx, depth)
             elif item is None and prop.droppable:
                 ctx.change(
                     path + (k,), None, REMOVED, "None given for an optional property: dropped"
                 )
             else:
-                out[k] = prop.walker(item, (*path, k), ctx, depth)
+                out[k] = prop.walker(item, path + (k,), ctx, depth)
         ctx.active.discard(id(value))
         for rule in object_rules:
             rule(out, path, ctx)
