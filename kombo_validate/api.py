@@ -14,7 +14,7 @@ from typing import Any
 
 from .context import Ctx, Path
 from .engine import ENGINES, Engine, make_engine
-from .issues import Issue, PayloadError, Report
+from .issues import Issue, PayloadError, Report, excerpt
 from .plan import Walker, compile_plan
 from .rules.attachments import TOTAL_SIZE_WARNING_BYTES
 from .rules.dates import make_date_rule
@@ -140,8 +140,12 @@ class Validator:
     def _date_check(self, value: str) -> str | None:
         """For DATE answers: an error message unless ``value`` is in the spec's date form."""
         probe = Ctx()
-        self._date_rule(value, (), probe)
-        return probe.issues[0].message if probe.issues else None
+        after = self._date_rule(value, (), probe)
+        if probe.issues:
+            return probe.issues[0].message
+        if after != value:  # convertible (a UTC offset), but not the form the API takes
+            return f"{excerpt(value)} is not in the API's date form; in UTC it is {after!r}"
+        return None
 
 
 def _date_schema(schema: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,929 @@
+"""A job's screening questions, checked against a body's ``screening_question_answers``.
+
+The input is the job's ``screening_questions`` exactly as ``GET /ats/jobs``
+returns them (``data.results[].screening_questions``), or the job object itself.
+It is checked against ``spec/screening-questions.schema.json`` (transcribed from
+Kombo's ``GetAtsJobsPositiveResponse``) and compiled once into one small,
+immutable checker per question, so a job board checking thousands of
+applications for one job prepares the job once.
+
+Where issues go: problems with an answer's value are reported at its
+``/answer`` (a MULTI_SELECT element at ``/answer/<j>``, a FILE's size at
+``/answer/data`` and its type at ``/answer/content_type``); problems with the
+question an answer names at its ``/question_id``; a missing required answer at
+the answers array itself (``/screening_question_answers``, also when absent).
+"""
+
+from __future__ import annotations
+
+import json
+import marshal
+import pathlib
+import re
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from .context import Ctx, Path
+from .issues import ContextError, excerpt, pointer
+from .restrictions import IssueBuffer, decoded_size, mime_accepted, normalise_mime_types
+from .rules.emails import is_email
+from .rules.uris import is_http_url
+
+__all__ = [
+    "FORMAT_TYPES",
+    "SCHEMA_FILE",
+    "DateCheck",
+    "Questions",
+    "is_email",
+    "is_http_url",
+    "schema_path",
+]
+
+SCHEMA_FILE = "screening-questions.schema.json"
+
+#: ``format.type`` values of the spec, in its order.
+FORMAT_TYPES: tuple[str, ...] = (
+    "TEXT",
+    "NUMBER",
+    "FILE",
+    "SINGLE_SELECT",
+    "BOOLEAN",
+    "DATE",
+    "MULTI_SELECT",
+    "INFORMATION",
+    "UNKNOWN",
+)
+
+#: ``date_check(value)``: why ``value`` is not the spec's date form or not a real date, or None.
+DateCheck = Callable[[str], "str | None"]
+
+_TITLE_CHARS = 80
+_MAX_FLOAT = sys.float_info.max
+_LISTED_OPTIONS = 8
+_SPACE = re.compile(r"\s")
+
+
+# --------------------------------------------------------------------------- predicates
+
+
+def _utf16_length(value: str) -> int:
+    # Kombo measures strings as JavaScript does (UTF-16 code units): an emoji is 2.
+    # That is never less than the code-point count, so it is the safe side too.
+    return len(value) if value.isascii() else len(value.encode("utf-16-le")) // 2
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (list, tuple)):
+        return "an array"
+    if isinstance(value, Mapping):
+        return "an object"
+    return type(value).__name__
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(value)
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def schema_path() -> pathlib.Path:
+    """The shipped schema: inside the wheel, else the source checkout's ``spec/``."""
+    here = pathlib.Path(__file__).resolve().parent
+    for candidate in (here / "_spec" / SCHEMA_FILE, here.parent / "spec" / SCHEMA_FILE):
+        if candidate.is_file():
+            return candidate
+    raise ContextError(f"the bundled schema {SCHEMA_FILE} is missing from the installation")
+
+
+@lru_cache(maxsize=1)
+def _schema() -> Any:
+    return json.loads(schema_path().read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    """python-jsonschema: precise errors, for the message when the questions are malformed."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(_schema())
+
+
+@lru_cache(maxsize=1)
+def _fast_validator() -> Any:
+    """jsonschema-rs: the quick yes (some 200× faster), so that valid questions compile fast."""
+    import jsonschema_rs
+
+    return jsonschema_rs.Draft202012Validator(_schema(), validate_formats=False)
+
+
+def _dump(value: object) -> object:
+    """Plain data from an official-SDK (pydantic) model; anything else unchanged."""
+    dump = getattr(value, "model_dump", None)
+    if callable(dump) and not isinstance(value, Mapping):
+        try:
+            return dump(mode="json", by_alias=True)
+        except Exception as exc:
+            raise ContextError(f"cannot read the {type(value).__name__} given: {exc}") from None
+    return value
+
+
+def _field_name(parts: Sequence[object]) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _question_name(items: Sequence[object], index: int) -> str:
+    item = items[index] if 0 <= index < len(items) else None
+    qid = item.get("id") if isinstance(item, Mapping) else None
+    return f"screening question {index}" + (f" (id {qid!r})" if isinstance(qid, str) else "")
+
+
+def _validate(items: list[object]) -> None:
+    from jsonschema.exceptions import best_match
+
+    try:
+        if _fast_validator().is_valid(items):
+            return
+    except Exception:  # a value jsonschema-rs cannot take (not JSON): let jsonschema say
+        pass
+    errors = list(_validator().iter_errors(items))
+    if not errors:
+        return
+    first_index = min(e.absolute_path[0] if e.absolute_path else -1 for e in errors)
+    mine = [e for e in errors if (e.absolute_path[0] if e.absolute_path else -1) == first_index]
+    error = best_match(mine)
+    where = list(error.absolute_path)[1:]
+    message = error.message if len(error.message) <= 200 else error.message[:200] + "…"
+    more = len(errors) - 1
+    raise ContextError(
+        f"{_question_name(items, first_index)}: "
+        + (f"{_field_name(where)}: " if where else "")
+        + message
+        + (f" (and {more} more problem(s) in the questions)" if more else "")
+    )
+
+
+# --------------------------------------------------------------------------- formats
+
+
+class _Run(IssueBuffer):
+    """One ``check_answers`` call: issues held back for document order, changes, the date check."""
+
+    __slots__ = ("ctx", "date_check")
+
+    def __init__(self, ctx: Ctx, date_check: DateCheck) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.date_check = date_check
+
+    def change(self, path: Path, before: object, after: object, reason: str) -> None:
+        self.ctx.change(path, before, after, reason)
+
+
+@dataclass(frozen=True)
+class _Format:
+    """One question's answer checker.
+
+    ``fine`` is the fast path: True when ``value`` is plainly right and stays
+    as it is (most answers); ``check`` is the full check, reporting into
+    ``run`` and returning the (possibly new) answer.
+    """
+
+    def fine(self, value: object) -> bool:
+        return False
+
+    def check(self, q: _Question, value: object, p: Path, run: _Run) -> object:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        return type(self).__name__.strip("_").upper()
+
+
+@dataclass(frozen=True)
+class _Text(_Format):
+    max_length: int | None = None
+    display_type: str | None = None
+
+    def describe(self) -> str:
+        extra = [self.display_type or ""]
+        if self.max_length is not None:
+            extra.append(f"≤{self.max_length}")
+        return " ".join(["TEXT", *[e for e in extra if e]])
+
+    def fine(self, value: object) -> bool:
+        if type(value) is not str or self.display_type in ("EMAIL", "URL"):
+            return False
+        limit = self.max_length
+        # a string's UTF-16 length is len() when ASCII and at most 2 × len() otherwise
+        return limit is None or len(value) * 2 <= limit or (len(value) <= limit and value.isascii())
+
+    def check(self, q: _Question, value: object, p: Path, run: _Run) -> object:
+        if not isinstance(value, str):
+            run.error(
+                p, "answer.type", f"Answer to {q.label} must be a string, not {_kind(value)}."
+            )
+            return value
+        if self.max_length is not None:
+            n = _utf16_length(value)
+            if n > self.max_length:
+                run.error(
+                    p,
+                    "answer.too_long",
+                    f"Answer to {q.label} must be at most {self.max_length} characters long; "
+                    f"it has {n}.",
+                )
+        if value and self.display_type == "EMAIL" and not is_email(value):
+            run.error(
+                p,
+                "answer.email",
+                f"Answer to {q.label} must be an email address, not {excerpt(value)}.",
+            )
+        elif value and self.display_type == "URL" and not is_http_url(value):
+            run.error(
+                p,
+                "answer.url",
+                f"Answer to {q.label} must be an absolute http(s) URL, not {excerpt(value)}.",
+            )
+        return value
+
+
+@dataclass(frozen=True)
+class _Option:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class _Select(_Format):
+    options: tuple[_Option, ...] = ()
+    multi: bool = False
+    _ids: frozenset[str] = field(init=False, repr=False, compare=False)
+    _by_name: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_name: dict[str, dict[str, None]] = {}
+        for o in self.options:
+            by_name.setdefault(o.name.casefold(), {})[o.id] = None
+        object.__setattr__(self, "_ids", frozenset(o.id for o in self.options))
+        object.__setattr__(self, "_by_name", {k: tuple(v) for k, v in by_name.items()})
+
+    def fine(self, value: object) -> bool:
+        if not self.multi:
+            return type(value) is str and value in self._ids
+        if type(value) is not list:
+            return False
+        try:
+            return len(set(value)) == len(value) and self._ids.issuperset(value)
+        except TypeError:  # an unhashable element
+            return False
+
+    def describe(self) -> str:
+        kind = "MULTI_SELECT" if self.multi else "SINGLE_SELECT"
+        return f"{kind}({len(self.options)})"
+
+    def _listing(self) -> str:
+        names = [repr(o.name if len(o.name) <= 40 else o.name[:40] + "…") for o in self.options]
+        shown = ", ".join(names[:_LISTED_OPTIONS])
+        return shown + (", …" if len(names) > _LISTED_OPTIONS else "") if names else "none"
+
+    def _resolve(self, q: _Question, value: str, p: Path, run: _Run) -> str | None:
+        """The option id ``value`` stands for (recording a name → id Change), or None."""
+        if value in self._ids:
+            return value
+        hits = self._by_name.get(value.casefold(), ())
+        if len(hits) == 1:
+            run.change(p, value, hits[0], f"option name of {q.label} replaced by the option's id")
+            return hits[0]
+        if hits:
+            run.error(
+                p,
+                "answer.ambiguous_option",
+                f"Answer to {q.label}: {excerpt(value)} matches the names of {len(hits)} options; "
+                "send the option id instead.",
+            )
+        else:
+            run.error(
+                p,
+                "answer.unknown_option",
+                f"Answer to {q.label} must be an option id (or option name); {excerpt(value)} "
+                f"is neither. Options: {self._listing()}.",
+            )
+        return None
+
+    def check(self, q: _Question, value: object, p: Path, run: _Run) -> object:
+        if not self.multi:
+            if not isinstance(value, str):
+                run.error(
+                    p,
+                    "answer.type",
+                    f"Answer to {q.label} must be an option id, not {_kind(value)}.",
+                )
+                return value
+            resolved = self._resolve(q, value, p, run)
+            return value if resolved is None else resolved
+        if not isinstance(value, list):
+            run.error(
+                p,
+                "answer.type",
+                f"Answer to {q.label} must be an array of option ids, not {_kind(value)}.",
+            )
+            return value
+        new: list[object] | None = None
+        seen: dict[str, int] = {}
+        for j, element in enumerate(value):
+            ep = (*p, j)
+            if not isinstance(element, str):
+                run.error(
+                    ep,
+                    "answer.type",
+                    f"Answer to {q.label}: element {j} must be an option id, not {_kind(element)}.",
+                )
+                continue
+            oid = self._resolve(q, element, ep, run)
+            if oid is None:
+                continue
+            if oid in seen:
+                run.error(
+                    ep,
+                    "answer.duplicate_option",
+                    f"Answer to {q.label} chooses the same option at {seen[oid]} and {j}.",
+                )
+                continue
+            seen[oid] = j
+            if oid is not element:
+                if new is None:
+                    new = list(value)
+                new[j] = oid
+        return value if new is None else new
+
+
+@dataclass(frozen=True)
+class _Boolean(_Format):
+    def fine(self, value: object) -> bool:
+        return type(value) is bool
+
+    def check(self, q: _Question, value: object, p: Path, run: _Run) -> object:
+        if not isinstance(value, bool):
+            run.error(
+                p,
+                "answer.type",
+                f"Answer to {q.label} must be true or false, not {excerpt(value)}.",
+            )
+        return value
+
+
+@dataclass(frozen=True)
+class _Number(_Format):
+    min: float | None = None
+    max: float | None = None
+
+    def describe(self) -> str:
+        lo = "" if self.min is None else _num(self.min)
+        hi = "" if self.max is None else _num(self.max)
+        return f"NUMBER[{lo}..{hi}]" if lo or hi else "NUMBER"
+
+    def fine(self, value: object) -> bool:
+        if type(value) is not int and type(value) is not float:
+            return False
+        lo = -_MAX_FLOAT if self.min is None else self.min
+        hi = _MAX_FLOAT if self.max is None else self.max
+        return lo <= value <= hi
+
+    def check(self, q: _Question, value: object, p: Path, run: _Run) -> object:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            run.error(
+                p, "answer.type", f"Answer to {q.label} must be a number, not {_kind(value)}."
+            )
+            return value
+        if not (-_MAX_FLOAT <= value <= _MAX_FLOAT):  # NaN, ±inf, huge ints
+            run.error(p, "answer.type", f"Answer to {q.label} must be a finite number.")
+            return value
+        if self.min is not None and value < self.min:
+            run.error(
+                p, "answer.out_of_range", f"Answer to {q.label} must be at least {_num(self.min)}."
+            )
+        elif self.max is not None and value > self.max:
+            run.error(
+                p, "answer.out_of_range", f"Answer to {q.label} must be at most {_num(self.max)}."
+            )
+        return value
+
+
+@dataclass(frozen=True)
+class _Date(_Format):
+    """The spec's date form and a real date: the core's date rule decides (``date_check``)."""
+
+    def check(self, q: _Question, value: object, p: Path, run: _Run) -> object:
+        if not isinstance(value, str):
+            run.error(
+                p, "answer.type", f"Answer to {q.label} must be a date string, not {_kind(value)}."
+            )
+            return value
+        problem = run.date_check(value)
+        if problem is not None:
+            run.error(p, "answer.date", f"Answer to {q.label}: {problem}")
+        return value
+
+
+@dataclass(frozen=True)
+class _File(_Format):
+    #: normalised (lowercase, no parameters); None = any type
+    accepted_mime_types: tuple[str, ...] | None = None
+    max_file_size_bytes: int | None = None
+
+    def describe(self) -> str:
+        extra = []
+        if self.max_file_size_bytes is not None:
+            extra.append(f"≤{self.max_file_size_bytes:,}B")
+        if self.accepted_mime_types is not None:
+            extra.append("|".join(self.accepted_mime_types))
+        return " ".join(["FILE", *extra])
+
+    def check(self, q: _Question, value: object, p: Path, run: _Run) -> object:
+        # name / data / data_url / base64 themselves are the core's attachment rules
+        if not isinstance(value, Mapping):
+            run.error(
+                p,
+                "answer.type",
+                f"Answer to {q.label} must be a file object (name and data or data_url), "
+                f"not {_kind(value)}.",
+            )
+            return value
+        content_type = value.get("content_type")
+        if (
+            self.accepted_mime_types is not None
+            and isinstance(content_type, str)
+            and not mime_accepted(content_type, self.accepted_mime_types)
+        ):
+            run.error(
+                (*p, "content_type"),
+                "answer.mime_type",
+                f"Answer to {q.label}: {excerpt(content_type)} is not an accepted file type "
+                f"({', '.join(self.accepted_mime_types)}).",
+            )
+        if self.max_file_size_bytes is not None:
+            data = value.get("data")
+            if isinstance(data, str):
+                size = decoded_size(data)
+                if size > self.max_file_size_bytes:
+                    run.error(
+                        (*p, "data"),
+                        "answer.file_too_large",
+                        f"Answer to {q.label} is a file of {size:,} bytes; at most "
+                        f"{self.max_file_size_bytes:,} bytes are accepted.",
+                    )
+            elif isinstance(value.get("data_url"), str):
+                run.warning(
+                    p,
+                    "answer.file_size_unchecked",
+                    f"Answer to {q.label} may be at most {self.max_file_size_bytes:,} bytes; "
+                    "the size of a file given by data_url cannot be checked before Kombo "
+                    "downloads it.",
+                )
+        return value
+
+
+@dataclass(frozen=True)
+class _Information(_Format):
+    def check(self, q: _Question, value: object, p: Path, run: _Run) -> object:
+        run.warning(
+            p,
+            "answer.not_expected",
+            f"{q.label} is an information text, not a question; the answer is not submitted.",
+        )
+        return value
+
+
+@dataclass(frozen=True)
+class _Unchecked(_Format):
+    kind: str | None = None  # "UNKNOWN", or None for a null format
+
+    def describe(self) -> str:
+        return self.kind or "NO-FORMAT"
+
+    def check(self, q: _Question, value: object, p: Path, run: _Run) -> object:
+        what = "an UNKNOWN format" if self.kind else "no format"
+        run.warning(
+            p,
+            "answer.unchecked",
+            f"{q.label} has {what} in Kombo's data, so its answer cannot be checked "
+            "before submission.",
+        )
+        return value
+
+
+def _compile_format(raw: object) -> _Format:
+    if not isinstance(raw, Mapping):
+        return _Unchecked(None)
+    kind = raw["type"]
+    if kind == "TEXT":
+        return _Text(raw.get("max_length"), raw.get("display_type"))
+    if kind in ("SINGLE_SELECT", "MULTI_SELECT"):
+        options = tuple(_Option(o["id"], o["name"]) for o in raw["options"])
+        return _Select(options, kind == "MULTI_SELECT")
+    if kind == "BOOLEAN":
+        return _Boolean()
+    if kind == "NUMBER":
+        return _Number(raw.get("min"), raw.get("max"))
+    if kind == "DATE":
+        return _Date()
+    if kind == "FILE":
+        return _File(
+            normalise_mime_types(raw.get("accepted_mime_types")), raw.get("max_file_size_bytes")
+        )
+    if kind == "INFORMATION":
+        return _Information()
+    return _Unchecked("UNKNOWN")
+
+
+# --------------------------------------------------------------------------- questions
+
+
+@dataclass(frozen=True)
+class _Question:
+    id: str
+    title: str | None
+    required: bool
+    format: _Format
+    precondition_question_id: str | None = None
+    #: option ids or booleans; None when the question has no (usable) precondition
+    precondition_options: tuple[str | bool, ...] | None = None
+
+    @property
+    def label(self) -> str:
+        title = (self.title or "").strip()
+        if not title:
+            return f"question {self.id!r}"
+        if len(title) > _TITLE_CHARS:
+            title = title[:_TITLE_CHARS] + "…"
+        return f'"{title}"'
+
+    def describe(self) -> str:
+        bits = [self.label, self.format.describe()]
+        if self.required:
+            bits.append("required")
+        if self.precondition_question_id is not None:
+            bits.append(f"if {self.precondition_question_id}")
+        return " ".join(bits)
+
+
+def _compile_question(raw: Mapping[str, Any]) -> _Question:
+    options = raw.get("precondition_options")
+    return _Question(
+        id=raw["id"],
+        title=raw.get("title"),
+        required=raw.get("required") is True,
+        format=_compile_format(raw.get("format")),
+        precondition_question_id=raw.get("precondition_question_id"),
+        precondition_options=tuple(options) if options is not None else None,
+    )
+
+
+def _question_items(raw: object) -> list[object]:
+    raw = _dump(raw)
+    where = "questions"
+    if isinstance(raw, Mapping):
+        if "screening_questions" not in raw:
+            data = raw.get("data")
+            if isinstance(data, Mapping) and "results" in data:
+                raise ContextError(
+                    "questions must be one job (data.results[i] of GET /ats/jobs) or its "
+                    "screening_questions, not the whole response"
+                )
+            raise ContextError(
+                "questions must be a job's screening_questions list (GET /ats/jobs → "
+                "data.results[].screening_questions) or a job object that has that key; "
+                f"got an object with keys {', '.join(map(str, list(raw)[:8]))}"
+            )
+        raw = raw["screening_questions"]
+        where = "job.screening_questions"
+    if isinstance(raw, tuple):
+        raw = list(raw)
+    if not isinstance(raw, list):
+        raise ContextError(f"{where} must be a list of screening questions, got {_kind(raw)}")
+    return [_dump(item) for item in raw]
+
+
+def _check_references(questions: Sequence[_Question]) -> None:
+    by_id: dict[str, int] = {}
+    for i, q in enumerate(questions):
+        if q.id in by_id:
+            raise ContextError(
+                f"screening question {i} (id {q.id!r}): id: the same id as question {by_id[q.id]}"
+            )
+        by_id[q.id] = i
+    for i, q in enumerate(questions):
+        seen = {q.id}
+        step = q.precondition_question_id
+        while step is not None and step in by_id:
+            if step in seen:
+                raise ContextError(
+                    f"screening question {i} (id {q.id!r}): precondition_question_id: the "
+                    f"preconditions form a cycle through {step!r}"
+                )
+            seen.add(step)
+            step = questions[by_id[step]].precondition_question_id
+
+
+def _same(a: object, b: object) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def _matches(answer: object, options: tuple[str | bool, ...]) -> bool:
+    """SINGLE_SELECT: the id; MULTI_SELECT: any overlap; BOOLEAN: the boolean (no coercion)."""
+    if isinstance(answer, list):
+        return any(_same(a, o) for a in answer for o in options)
+    return any(_same(answer, o) for o in options)
+
+
+def _is_empty(answer: object) -> bool:
+    if type(answer) is str:
+        return not answer or answer.isspace()
+    return type(answer) is list and not answer
+
+
+class Questions:
+    """A job's screening questions, validated and compiled once; immutable and picklable.
+
+    ``Questions(raw)`` takes the job's ``screening_questions`` list as
+    ``GET /ats/jobs`` returns it, or the job object (a dict, or the official
+    SDK's model). Malformed questions raise
+    :class:`~kombo_validate.issues.ContextError` naming the question (index and
+    id) and the field.
+    """
+
+    __slots__ = (
+        "_by_id",
+        "_conditional_required",
+        "_questions",
+        "_required",
+        "_required_ids",
+    )
+
+    _questions: tuple[_Question, ...]
+    _by_id: dict[str, _Question]
+    #: required questions that can be answered (an INFORMATION block never needs one)
+    _required: tuple[_Question, ...]
+    _required_ids: frozenset[str]
+    _conditional_required: bool
+
+    def __init__(self, raw: object) -> None:
+        items = _question_items(raw)
+        _validate(items)
+        questions = tuple(_compile_question(i) for i in items if isinstance(i, Mapping))
+        _check_references(questions)
+        self._setup(questions)
+
+    def _setup(self, questions: tuple[_Question, ...]) -> None:
+        object.__setattr__(self, "_questions", questions)
+        object.__setattr__(self, "_by_id", {q.id: q for q in questions})
+        required = tuple(
+            q for q in questions if q.required and not isinstance(q.format, _Information)
+        )
+        object.__setattr__(self, "_required", required)
+        object.__setattr__(self, "_required_ids", frozenset(q.id for q in required))
+        conditional = any(q.precondition_question_id is not None for q in required)
+        object.__setattr__(self, "_conditional_required", conditional)
+
+    @classmethod
+    def coerce(cls, value: object) -> Questions:
+        """``value`` itself if it is a Questions, else ``Questions(value)``.
+
+        Plain JSON-like questions are compiled once per content: the same
+        questions given again (even as a new list) reuse the compiled object
+        from a small LRU cache keyed by their ``marshal`` serialisation, which
+        is exact (types included) and costs some 2 µs a question. Anything
+        marshal cannot take (the SDK's models, say) is compiled on every call.
+        """
+        if isinstance(value, Questions):
+            return value
+        try:
+            # version 2: no back-references, so equal data always gives equal bytes
+            key = marshal.dumps(value, 2)  # type: ignore[arg-type]
+        except (ValueError, TypeError, RecursionError):
+            return cls(value)
+        return _compiled(key)
+
+    @classmethod
+    def _restore(cls, questions: tuple[_Question, ...]) -> Questions:
+        self = cls.__new__(cls)
+        self._setup(questions)
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Questions._restore, (self._questions,))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Questions is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("Questions is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Questions):
+            return NotImplemented
+        return self._questions == other._questions
+
+    def __hash__(self) -> int:
+        return hash(self._questions)
+
+    def __len__(self) -> int:
+        return len(self._questions)
+
+    def __repr__(self) -> str:
+        if not self._questions:
+            return "<Questions 0>"
+        shown = "; ".join(q.describe() for q in self._questions[:5])
+        more = f"; … {len(self._questions) - 5} more" if len(self._questions) > 5 else ""
+        return f"<Questions {len(self._questions)}: {shown}{more}>"
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The question ids, in the job's order."""
+        return tuple(q.id for q in self._questions)
+
+    # ----------------------------------------------------------------------- check
+
+    def check_answers(
+        self,
+        answers: object,
+        ctx: Ctx,
+        path: Path,
+        *,
+        date_check: DateCheck,
+    ) -> list[Any] | None:
+        """Check the WIRE ``screening_question_answers`` against the questions.
+
+        ``answers`` is the body's list (None when the key is absent); items or
+        fields of the wrong type are left to the core's schema checks, and an
+        answer at or under which the core already reported an error is not
+        checked again. Issues and changes go into ``ctx``; ``path`` is the tuple
+        path of the answers array. Returns a new list (a new dict where an
+        answer changed, e.g. an option name replaced by its id), or None when
+        ``answers`` is not a list (leave the body as it is).
+        """
+        if answers is None:
+            items: list[Any] = []
+        elif isinstance(answers, list):
+            items = answers
+        else:
+            return None
+        by_id = self._by_id
+        buf = _Run(ctx, date_check)
+        first: dict[str, int] = {}
+        given: dict[str, object] = {}
+        replaced: dict[int, dict[str, Any]] = {}
+        conditional: list[tuple[_Question, int]] = []  # answers to questions with a precondition
+        reported = bool(ctx.error_paths)  # the core's errors, to be left alone
+        for i, item in enumerate(items):
+            if type(item) is not dict and not isinstance(item, Mapping):
+                continue
+            qid = item.get("question_id")
+            if not isinstance(qid, str):
+                continue
+            q = by_id.get(qid)
+            if q is None:
+                buf.warning(
+                    (*path, i, "question_id"),
+                    "answer.unknown_question",
+                    f"The job has no question with id {excerpt(qid)}; Kombo ignores this answer.",
+                )
+                continue
+            if qid in first:
+                buf.error(
+                    (*path, i, "question_id"),
+                    "answer.duplicate",
+                    f"{q.label} is already answered at {pointer((*path, first[qid]))}.",
+                )
+                continue
+            first[qid] = i
+            if q.precondition_question_id is not None:
+                conditional.append((q, i))
+            if "answer" not in item:
+                continue
+            value = item["answer"]
+            given[qid] = value
+            if reported and _reported(ctx, (*path, i, "answer")):
+                continue
+            fmt = q.format
+            if not fmt.fine(value):  # the fast path takes most answers; the full check:
+                new = fmt.check(q, value, (*path, i, "answer"), buf)
+                if new is not value:
+                    given[qid] = new
+                    changed = dict(item)
+                    changed["answer"] = new
+                    replaced[i] = changed
+            if q.required and q.precondition_question_id is None and _is_empty(given[qid]):
+                buf.warning(
+                    (*path, i, "answer"),
+                    "answer.empty",
+                    f"Answer to {q.label} is empty but required.",
+                )
+        shown = _Visibility(by_id, given)
+        for q, i in conditional:
+            state = shown(q)
+            if state is False:
+                pre = by_id[q.precondition_question_id or ""]
+                buf.warning(
+                    (*path, i, "answer"),
+                    "answer.precondition_unmet",
+                    f"{q.label} is only asked when {pre.label} is answered with "
+                    f"{_options_text(pre, q.precondition_options)}; this answer is not expected.",
+                )
+            elif state and q.required and q.id in given and _is_empty(given[q.id]):
+                buf.warning(
+                    (*path, i, "answer"),
+                    "answer.empty",
+                    f"Answer to {q.label} is empty but required.",
+                )
+        if self._conditional_required or not first.keys() >= self._required_ids:
+            for q in self._required:
+                if q.id not in first and (q.precondition_question_id is None or shown(q) is True):
+                    ctx.error(path, "answer.required", f"Answer to {q.label} is required.")
+        if buf.items:
+            depth = len(path)
+            buf.items.sort(key=lambda entry: entry[0][depth] if len(entry[0]) > depth else -1)
+            buf.flush(ctx)
+        if answers is None:
+            return None
+        out = list(items)
+        for i, changed in replaced.items():
+            out[i] = changed
+        return out
+
+
+@lru_cache(maxsize=64)
+def _compiled(key: bytes) -> Questions:
+    # key is what Questions.coerce marshalled: loading it back gives equal data
+    return Questions(marshal.loads(key))
+
+
+def _reported(ctx: Ctx, path: Path) -> bool:
+    """Whether an error was already recorded at or under ``path``."""
+    ptr = pointer(path)
+    below = ptr + "/"
+    return any(p == ptr or p.startswith(below) for p in ctx.error_paths)
+
+
+def _options_text(pre: _Question, options: tuple[str | bool, ...] | None) -> str:
+    if not options:
+        return "one of its options"
+    names: dict[str, str] = {}
+    if isinstance(pre.format, _Select):
+        names = {o.id: o.name for o in pre.format.options}
+    shown = [
+        ("true" if o else "false") if isinstance(o, bool) else repr(names.get(o, o))
+        for o in options[:_LISTED_OPTIONS]
+    ]
+    return " or ".join(shown) + (" or …" if len(options) > _LISTED_OPTIONS else "")
+
+
+class _Visibility:
+    """Whether each question is asked, given the answers: True, False, or None (cannot tell).
+
+    A question is asked when it has no precondition, or when its precondition
+    question is asked and answered with one of ``precondition_options``. A
+    precondition naming a question the job does not have, or without options,
+    cannot be decided: such a question is neither required nor warned about.
+    """
+
+    __slots__ = ("_by_id", "_given", "_memo")
+
+    def __init__(self, by_id: Mapping[str, _Question], given: Mapping[str, object]) -> None:
+        self._by_id = by_id
+        self._given = given
+        self._memo: dict[str, bool | None] = {}
+
+    def __call__(self, q: _Question) -> bool | None:
+        if q.precondition_question_id is None:
+            return True
+        if q.id in self._memo:
+            return self._memo[q.id]
+        state: bool | None
+        pre = self._by_id.get(q.precondition_question_id)
+        if pre is None or not q.precondition_options:
+            state = None
+        else:
+            parent = self(pre)  # no cycles: refused when the questions were compiled
+            if parent is not True:
+                state = parent
+            elif pre.id not in self._given:
+                state = False
+            else:
+                state = _matches(self._given[pre.id], q.precondition_options)
+        self._memo[q.id] = state
+        return state

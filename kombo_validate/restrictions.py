@@ -1,0 +1,410 @@
+"""Attachment restrictions of an integration, checked against a body's ``attachments``.
+
+The input is ``data.attachment_restrictions`` of
+``GET /ats/actions/ats_create_application`` (or that whole response)::
+
+    {"total_size_bytes": 20000000,
+     "types": {"CV": {"is_supported": true, "min_amount": 1, "max_amount": 1,
+                      "max_file_size_bytes": 10000000,
+                      "accepted_mime_types": ["application/pdf"]},
+               "COVER_LETTER": {...}, "OTHER": {"is_supported": false}}}
+
+Every limit may be null (Kombo has no information: no limit), and so may the
+whole object. A :class:`Restrictions` is compiled once, immutable and picklable,
+and checks any number of bodies.
+
+The file helpers here (:func:`decoded_size`, :func:`normalise_mime_types`,
+:func:`mime_accepted`) are shared with the FILE screening questions.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .context import Ctx, Path
+from .issues import ContextError, Severity, excerpt
+
+__all__ = [
+    "ATTACHMENT_TYPES",
+    "IssueBuffer",
+    "Restrictions",
+    "TypeRestriction",
+    "decoded_size",
+    "mime_accepted",
+    "normalise_mime_types",
+]
+
+#: The attachment types of the Create-application body, in the spec's order.
+ATTACHMENT_TYPES: tuple[str, ...] = ("CV", "COVER_LETTER", "OTHER")
+
+#: Keys of a supported type's restrictions (the spec's names).
+_LIMIT_KEYS: tuple[str, ...] = (
+    "min_amount",
+    "max_amount",
+    "max_file_size_bytes",
+    "accepted_mime_types",
+)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def decoded_size(data: str) -> int:
+    """Bytes that the base64 string ``data`` decodes to, computed from its length alone.
+
+    Line breaks (MIME-style wrapping) and trailing ``=`` padding are not counted;
+    unpadded input is sized as a decoder would. Nothing is decoded, so this costs
+    the same for a 10 MB file as for a short one (a few C-level scans).
+    """
+    n = len(data)
+    if n == 0:
+        return 0
+    n -= data.count("\n") + data.count("\r")
+    tail = data[-8:].rstrip()
+    pad = 2 if tail.endswith("==") else 1 if tail.endswith("=") else 0
+    return max(n - pad, 0) * 3 // 4
+
+
+def _mime_key(value: str) -> str:
+    return value.split(";", 1)[0].strip().lower()
+
+
+def normalise_mime_types(values: Sequence[str] | None) -> tuple[str, ...] | None:
+    """Accepted MIME types in comparable form, or None for "no limit".
+
+    Entries are lowercased and stripped of parameters. Entries without a ``/``
+    (say a bare file extension) cannot be compared with a content type and are
+    dropped; if none is left — or the list is empty, which no ATS means
+    literally — there is no usable limit and None is returned.
+    """
+    if values is None:
+        return None
+    keys = tuple(dict.fromkeys(k for k in (_mime_key(v) for v in values) if "/" in k))
+    return keys or None
+
+
+def mime_accepted(content_type: str, accepted: tuple[str, ...]) -> bool:
+    """Whether ``content_type`` is among the normalised ``accepted`` types.
+
+    Case-insensitive, parameters ignored. ``*/*`` and ``type/*`` entries match
+    by prefix: a content type can never contain ``*`` (the spec's pattern is
+    ``^[\\w.-]+/[\\w.-]+$``), so reading them as wildcards cannot wrongly admit one.
+    """
+    key = _mime_key(content_type)
+    if key in accepted:
+        return True
+    for entry in accepted:
+        if entry == "*/*" or (entry.endswith("/*") and key.startswith(entry[:-1])):
+            return True
+    return False
+
+
+def _fmt_bytes(n: float) -> str:
+    return f"{int(n):,} bytes" if float(n).is_integer() else f"{n} bytes"
+
+
+def _fmt_num(n: float) -> str:
+    return str(int(n)) if float(n).is_integer() and abs(n) < 1e15 else repr(n)
+
+
+class IssueBuffer:
+    """Issues held back so that they reach a :class:`Ctx` in document order."""
+
+    __slots__ = ("items",)
+
+    def __init__(self) -> None:
+        self.items: list[tuple[Path, str, str, Severity]] = []
+
+    def error(self, path: Path, code: str, message: str) -> None:
+        self.items.append((path, code, message, "error"))
+
+    def warning(self, path: Path, code: str, message: str) -> None:
+        self.items.append((path, code, message, "warning"))
+
+    def flush(self, ctx: Ctx) -> None:
+        for path, code, message, severity in self.items:
+            ctx.issue(path, code, message, severity)
+        self.items.clear()
+
+
+# --------------------------------------------------------------------------- shape
+
+
+def _number(value: object) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return -sys.float_info.max <= value <= sys.float_info.max  # not NaN, ±inf, a huge int
+
+
+def _bad(field: str, why: str) -> ContextError:
+    return ContextError(f"attachment restrictions: {field}: {why}")
+
+
+@dataclass(frozen=True)
+class TypeRestriction:
+    """What an integration allows for one attachment type (None = no limit known)."""
+
+    is_supported: bool = True
+    min_amount: float | None = None
+    max_amount: float | None = None
+    max_file_size_bytes: float | None = None
+    #: normalised (lowercase, no parameters); None = any type
+    accepted_mime_types: tuple[str, ...] | None = None
+
+    @classmethod
+    def parse(cls, raw: object, field: str) -> TypeRestriction | None:
+        """Validate and compile one entry of ``types`` (None = nothing known)."""
+        if raw is None:
+            return None
+        if not isinstance(raw, Mapping):
+            raise _bad(field, f"must be an object, got {excerpt(raw)}")
+        supported = raw.get("is_supported")
+        if not isinstance(supported, bool):
+            raise _bad(f"{field}.is_supported", f"must be true or false, got {excerpt(supported)}")
+        if not supported:
+            return cls(is_supported=False)
+        limits: dict[str, Any] = {}
+        for key in _LIMIT_KEYS[:3]:
+            value = raw.get(key)
+            if value is not None and not _number(value):
+                raise _bad(f"{field}.{key}", f"must be a number or null, got {excerpt(value)}")
+            limits[key] = value
+        mimes = raw.get("accepted_mime_types")
+        if mimes is not None and (
+            not isinstance(mimes, (list, tuple)) or not all(isinstance(m, str) for m in mimes)
+        ):
+            raise _bad(
+                f"{field}.accepted_mime_types",
+                f"must be an array of strings or null, got {excerpt(mimes)}",
+            )
+        return cls(
+            is_supported=True,
+            min_amount=limits["min_amount"],
+            max_amount=limits["max_amount"],
+            max_file_size_bytes=limits["max_file_size_bytes"],
+            accepted_mime_types=normalise_mime_types(mimes),
+        )
+
+    def describe(self) -> str:
+        if not self.is_supported:
+            return "unsupported"
+        parts = []
+        if self.min_amount is not None:
+            parts.append(f"min {_fmt_num(self.min_amount)}")
+        if self.max_amount is not None:
+            parts.append(f"max {_fmt_num(self.max_amount)}")
+        if self.max_file_size_bytes is not None:
+            parts.append(f"≤{_fmt_bytes(self.max_file_size_bytes)}")
+        if self.accepted_mime_types is not None:
+            parts.append("|".join(self.accepted_mime_types))
+        return " ".join(parts) or "no limits"
+
+
+def _unwrap(raw: object) -> object:
+    """The ``attachment_restrictions`` object from a whole response or its ``data``."""
+    if isinstance(raw, Mapping):
+        data = raw.get("data")
+        if isinstance(data, Mapping) and "attachment_restrictions" in data:
+            return data["attachment_restrictions"]
+        if "attachment_restrictions" in raw:
+            return raw["attachment_restrictions"]
+    return raw
+
+
+# --------------------------------------------------------------------------- Restrictions
+
+
+class Restrictions:
+    """An integration's attachment restrictions, compiled once; immutable and picklable.
+
+    ``Restrictions(raw)`` takes ``data.attachment_restrictions`` of
+    ``GET /ats/actions/ats_create_application`` (or the whole response, or None
+    when Kombo has no information). Malformed input raises
+    :class:`~kombo_validate.issues.ContextError` naming the field.
+    """
+
+    __slots__ = ("_total", "_types")
+
+    _total: float | None
+    _types: tuple[tuple[str, TypeRestriction | None], ...]
+
+    def __init__(self, raw: object) -> None:
+        raw = _unwrap(raw)
+        total: float | None = None
+        types: dict[str, TypeRestriction | None] = dict.fromkeys(ATTACHMENT_TYPES)
+        if raw is not None:
+            if not isinstance(raw, Mapping):
+                raise ContextError(
+                    "attachment restrictions must be the attachment_restrictions object of "
+                    "GET /ats/actions/ats_create_application (or that response), "
+                    f"got {excerpt(raw)}"
+                )
+            total = raw.get("total_size_bytes")
+            if total is not None and not _number(total):
+                raise _bad("total_size_bytes", f"must be a number or null, got {excerpt(total)}")
+            if "types" in raw:
+                raw_types = raw["types"]
+            elif any(name in raw for name in ATTACHMENT_TYPES):
+                raw_types = raw  # the per-type entries given without their "types" wrapper
+            elif raw and "total_size_bytes" not in raw:
+                raise ContextError(
+                    "attachment restrictions: expected total_size_bytes and types "
+                    f"(data.attachment_restrictions), got keys {', '.join(map(str, list(raw)[:8]))}"
+                )
+            else:
+                raw_types = None
+            if raw_types is not None:
+                if not isinstance(raw_types, Mapping):
+                    raise _bad("types", f"must be an object, got {excerpt(raw_types)}")
+                for name in ATTACHMENT_TYPES:
+                    types[name] = TypeRestriction.parse(raw_types.get(name), f"types.{name}")
+        object.__setattr__(self, "_total", total)
+        object.__setattr__(self, "_types", tuple(types.items()))
+
+    @classmethod
+    def coerce(cls, value: object) -> Restrictions:
+        """``value`` itself if it is a Restrictions, else ``Restrictions(value)``."""
+        return value if isinstance(value, Restrictions) else cls(value)
+
+    @classmethod
+    def _restore(
+        cls, total: float | None, types: tuple[tuple[str, TypeRestriction | None], ...]
+    ) -> Restrictions:
+        self = cls.__new__(cls)
+        object.__setattr__(self, "_total", total)
+        object.__setattr__(self, "_types", types)
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Restrictions._restore, (self._total, self._types))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Restrictions is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("Restrictions is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Restrictions):
+            return NotImplemented
+        return (self._total, self._types) == (other._total, other._types)
+
+    def __hash__(self) -> int:
+        return hash((self._total, self._types))
+
+    def __repr__(self) -> str:
+        parts = [
+            f"{name}: {tr.describe() if tr is not None else 'unknown'}" for name, tr in self._types
+        ]
+        total = "unknown" if self._total is None else _fmt_bytes(self._total)
+        return f"<Restrictions total={total}; {'; '.join(parts)}>"
+
+    @property
+    def total_size_bytes(self) -> float | None:
+        return self._total
+
+    def for_type(self, attachment_type: str) -> TypeRestriction | None:
+        """The restriction for ``CV``/``COVER_LETTER``/``OTHER`` (None = nothing known)."""
+        return dict(self._types).get(attachment_type)
+
+    # ----------------------------------------------------------------------- check
+
+    def check_attachments(self, attachments: object, ctx: Ctx, path: Path) -> None:
+        """Report into ``ctx`` what the integration would reject in the WIRE ``attachments``.
+
+        ``attachments`` is the body's list (None when absent); anything that is
+        not a list, and items or fields of the wrong type, are left to the core's
+        schema checks. ``path`` is the tuple path of the attachments array.
+        """
+        if attachments is None:
+            items: Sequence[object] = ()
+        elif isinstance(attachments, list):
+            items = attachments
+        else:
+            return
+        types = dict(self._types)
+        counts = dict.fromkeys(ATTACHMENT_TYPES, 0)
+        total = 0
+        # per-item issues wait until the array-level ones are out (document order)
+        later = IssueBuffer()
+        for i, item in enumerate(items):
+            if not isinstance(item, Mapping):
+                continue
+            data = item.get("data")
+            size = decoded_size(data) if isinstance(data, str) else None
+            if size is not None:
+                total += size
+            kind = item.get("type")
+            if not isinstance(kind, str) or kind not in types:
+                continue
+            tr = types[kind]
+            if tr is None:
+                continue
+            here = (*path, i)
+            if not tr.is_supported:
+                later.error(
+                    (*here, "type"),
+                    "attachment.type_unsupported",
+                    f"This integration does not accept {kind} attachments.",
+                )
+                continue
+            counts[kind] += 1
+            if tr.max_amount is not None and counts[kind] == math.floor(tr.max_amount) + 1:
+                later.error(
+                    here,
+                    "attachments.too_many",
+                    f"This integration accepts at most {_fmt_num(tr.max_amount)} {kind} "
+                    f"attachment(s); this is number {counts[kind]}.",
+                )
+            if tr.max_file_size_bytes is not None:
+                if size is not None:
+                    if size > tr.max_file_size_bytes:
+                        later.error(
+                            (*here, "data"),
+                            "attachment.too_large",
+                            f"This {kind} file is {_fmt_bytes(size)}; the integration accepts "
+                            f"at most {_fmt_bytes(tr.max_file_size_bytes)}.",
+                        )
+                elif isinstance(item.get("data_url"), str):
+                    later.warning(
+                        here,
+                        "attachment.size_unchecked",
+                        f"The integration accepts {kind} files of at most "
+                        f"{_fmt_bytes(tr.max_file_size_bytes)}; the size of a file given "
+                        "by data_url cannot be checked before Kombo downloads it.",
+                    )
+            content_type = item.get("content_type")
+            if (
+                tr.accepted_mime_types is not None
+                and isinstance(content_type, str)
+                and not mime_accepted(content_type, tr.accepted_mime_types)
+            ):
+                later.error(
+                    (*here, "content_type"),
+                    "attachment.mime_type",
+                    f"This integration does not accept {excerpt(content_type)} for {kind} "
+                    f"attachments; accepted: {', '.join(tr.accepted_mime_types)}.",
+                )
+        for kind in ATTACHMENT_TYPES:
+            tr = types[kind]
+            if tr is None or not tr.is_supported or tr.min_amount is None:
+                continue
+            if counts[kind] < tr.min_amount:
+                ctx.error(
+                    path,
+                    "attachments.too_few",
+                    f"This integration needs at least {_fmt_num(tr.min_amount)} {kind} "
+                    f"attachment(s); the body has {counts[kind]}.",
+                )
+        if self._total is not None and total > self._total:
+            ctx.error(
+                path,
+                "attachments.total_too_large",
+                f"The attachments add up to {_fmt_bytes(total)}; the integration accepts "
+                f"at most {_fmt_bytes(self._total)} in all.",
+            )
+        later.flush(ctx)
