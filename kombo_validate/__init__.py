@@ -17,6 +17,8 @@ from .issues import Change, ContextError, Issue, PayloadError, Report, SpecError
 
 if TYPE_CHECKING:
     from .questions import Questions
+    from .request import prepare_request
+    from .responses import check_response
     from .restrictions import Restrictions
 
 __all__ = [
@@ -31,20 +33,27 @@ __all__ = [
     "Validator",
     "__version__",
     "check",
+    "check_response",
     "prepare",
+    "prepare_request",
 ]
 
 __version__ = "0.1.0"
 
 
+_LAZY = {
+    "Questions": "questions",
+    "Restrictions": "restrictions",
+    "prepare_request": "request",
+    "check_response": "responses",
+}
+
+
 def __getattr__(name: str) -> Any:
-    # job context types load on first use, keeping `import kombo_validate` light
-    if name == "Questions":
-        from .questions import Questions
+    # job context and request/response helpers load on first use: a light import
+    module = _LAZY.get(name)
+    if module is not None:
+        import importlib
 
-        return Questions
-    if name == "Restrictions":
-        from .restrictions import Restrictions
-
-        return Restrictions
+        return getattr(importlib.import_module(f".{module}", __name__), name)
     raise AttributeError(f"module 'kombo_validate' has no attribute {name!r}")

@@ -280,6 +280,12 @@ class Report:
             "body": self.body,
         }
 
+    def to_kombo_error(self) -> dict[str, Any]:
+        """The errors as Kombo's own error body (``PLATFORM.INPUT_INVALID``), for proxies."""
+        from .responses import to_kombo_error
+
+        return to_kombo_error(self)
+
     def raise_for_errors(self) -> dict[str, Any]:
         """The wire body, or :class:`PayloadError` carrying the errors."""
         if self.body is None:

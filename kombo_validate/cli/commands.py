@@ -54,7 +54,9 @@ def _state(options: Options) -> State:
             compiled.append(None if raw is None else kind(raw))
         except ContextError as exc:
             raise OptionError(f"{option}: {exc}") from None
-    lint_options = LintOptions(options.spec, questions, restrictions, options.strict, options.fix)
+    lint_options = LintOptions(
+        options.spec, questions, restrictions, options.strict, options.fix, options.response
+    )
     return State(lint_options, validator, compiled[0], compiled[1])
 
 

@@ -45,6 +45,7 @@ class LintOptions(NamedTuple):
     restrictions: object = None
     strict: bool = False
     fix: bool = False
+    response: bool = False
 
 
 class FileResult(NamedTuple):
@@ -100,9 +101,12 @@ def payload(doc: Document) -> Any:
 def check_document(doc: Document, path: str) -> tuple[list[Finding], Any]:
     """Findings for one document, and its report (None if the validator failed)."""
     try:
-        report = _State.validator.check(
-            payload(doc), questions=_State.questions, restrictions=_State.restrictions
-        )
+        if _State.options.response:
+            report = _check_response(doc.data)
+        else:
+            report = _State.validator.check(
+                payload(doc), questions=_State.questions, restrictions=_State.restrictions
+            )
     except Exception as exc:  # a validator bug must not hide the other files' results
         line, column = doc.locate("")
         message = f"the validator failed: {type(exc).__name__}: {exc}"
@@ -114,6 +118,14 @@ def check_document(doc: Document, path: str) -> tuple[list[Finding], Any]:
             Finding(path, line, column, issue.path, issue.code, issue.severity, issue.message)
         )
     return findings, report
+
+
+def _check_response(data: Any) -> Any:
+    """A response fixture: ``"status": "success"`` is a 200, anything else Kombo's error."""
+    from ..responses import check_response
+
+    status = 200 if isinstance(data, dict) and data.get("status") == "success" else 400
+    return check_response(status, data, validator=_State.validator)
 
 
 def lint_file(path: str) -> FileResult:

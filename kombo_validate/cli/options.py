@@ -28,6 +28,7 @@ class Options:
     fix: bool = False
     jobs: int = 1
     quiet: bool = False
+    response: bool = False
 
 
 def _jobs(text: str) -> int:
@@ -94,6 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument(
         "--quiet", "-q", action="store_true", help="no summary or fix notes; errors only"
     )
+    lint.add_argument(
+        "--response",
+        action="store_true",
+        help="the fixtures are Kombo's responses to Create application (mocks): a body with "
+        '"status": "success" is checked against the 200 response, any other against the error one',
+    )
 
     check = commands.add_parser(
         "check",
@@ -132,4 +139,6 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     options = Options(**values)
     if options.job_id is not None and options.questions is None:
         parser.exit(2, f"{PROG}: error: --job-id needs --questions\n")
+    if options.response and (options.fix or options.questions or options.restrictions):
+        parser.exit(2, f"{PROG}: error: --response goes with neither --fix nor a job context\n")
     return options
