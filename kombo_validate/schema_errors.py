@@ -68,6 +68,20 @@ def _fits(schema: Any, value: Any) -> bool:
     return jt in types or (jt == "integer" and "number" in types)
 
 
+def _discriminated(schema: Any, value: Any) -> bool:
+    """True when a property of ``schema`` pins a const (or one-value enum) that ``value`` has."""
+    props = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(props, dict) or not isinstance(value, dict):
+        return False
+    for name, sub in props.items():
+        if not isinstance(sub, dict) or name not in value:
+            continue
+        pinned = sub.get("const", sub["enum"][0] if len(sub.get("enum") or ()) == 1 else None)
+        if pinned is not None and value[name] == pinned:
+            return True
+    return False
+
+
 def _shape(schema: Any) -> str:
     types = _types_of(schema)
     if types == ["array"] and isinstance(schema, dict):
@@ -130,6 +144,8 @@ def _one(error: RawError, schema: dict[str, Any]) -> Iterator[tuple[Path, str, s
                 for i, b in enumerate(branches)
                 if _fits(b, error.instance) and i < len(error.branches)
             ]
+            # a discriminated union: the branch whose const/enum matches the value comes first
+            fitting.sort(key=lambda i: not _discriminated(branches[i], error.instance))
             for i in fitting:
                 if error.branches[i]:
                     yield from issues_from(error.branches[i], schema)

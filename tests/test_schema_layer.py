@@ -152,3 +152,28 @@ def test_engines_agree_on_a_corpus() -> None:
 def test_unknown_engine_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="unknown engine"):
         Validator(engine="fast")
+
+
+def test_any_of_prefers_the_branch_whose_const_matches() -> None:
+    from kombo_validate.engine import make_engine
+    from kombo_validate.schema_errors import issues_from
+
+    schema = {
+        "anyOf": [
+            {"type": "object", "properties": {"type": {"const": "TEXT"}, "v": {"type": "string"}}},
+            {
+                "type": "object",
+                "properties": {
+                    "type": {"const": "DATE"},
+                    "v": {"type": "string", "pattern": "^[0-9]{4}$"},
+                },
+            },
+        ]
+    }
+    for name in ("rust", "python"):
+        engine = make_engine(schema, name)
+        found = [
+            (p, c)
+            for p, c, _ in issues_from(engine.iter_errors({"type": "DATE", "v": "x"}), schema)
+        ]
+        assert found == [(("v",), "schema.pattern")], name
