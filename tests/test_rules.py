@@ -322,3 +322,26 @@ def test_non_string_key(validator: Validator) -> None:
     assert pairs(validator.check(body)) == [
         ("/remote_fields/lever/candidate", "json.key_not_string")
     ]
+
+
+@pytest.mark.parametrize(
+    ("tail", "ok"),
+    [
+        ("", True),
+        ("QQ==", True),
+        ("QR==", True),
+        ("QUI=", True),
+        ("QQ=", False),
+        ("Q===", False),
+        ("QUJD!AAA", False),
+        ("QQ==QUJD", False),
+        ("QUJ-", False),
+        ("QUJ_", False),
+    ],
+)
+def test_base64_long_and_short_agree(tail: str, ok: bool) -> None:
+    from kombo_validate.rules.attachments import is_base64
+
+    long_prefix = "QUJD" * 2000  # over the length where jsonschema-rs checks first
+    assert is_base64(tail) is (ok or tail == "")
+    assert is_base64(long_prefix + tail) is ok

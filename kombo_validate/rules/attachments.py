@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import mimetypes
 import re
+from functools import lru_cache
 from typing import Any
 
 from ..context import Ctx, Path
@@ -40,9 +41,32 @@ def is_attachment_schema(schema: dict[str, Any]) -> bool:
     return isinstance(props, dict) and "data" in props and "data_url" in props
 
 
+#: from this length on, jsonschema-rs checks the alphabet first (~4x faster than ``re``)
+_LONG = 4096
+
+
 def is_base64(value: str) -> bool:
-    """Strict RFC 4648 base64 (standard alphabet, padded, no whitespace), without decoding."""
-    return value.isascii() and len(value) % 4 == 0 and _BASE64.fullmatch(value) is not None
+    """Strict RFC 4648 base64 (standard alphabet, padded, no whitespace).
+
+    The string is never copied on the Python side. Long strings go to
+    jsonschema-rs's ``contentEncoding: base64`` check first (it reads the
+    string in place); what it rejects, or what has ``=`` before the end, is
+    settled by the regular expression, so the result is always the regex's.
+    """
+    if not value.isascii() or len(value) % 4:
+        return False
+    if len(value) >= _LONG:
+        pad = value.find("=")
+        if (pad == -1 or pad >= len(value) - 2) and _rust_base64().is_valid(value):
+            return True
+    return _BASE64.fullmatch(value) is not None
+
+
+@lru_cache(maxsize=1)
+def _rust_base64() -> Any:
+    import jsonschema_rs
+
+    return jsonschema_rs.Draft7Validator({"type": "string", "contentEncoding": "base64"})
 
 
 def decoded_size(value: str) -> int:
