@@ -286,6 +286,11 @@ def _compile_array(schema: dict[str, Any], where: Where) -> Walker:
     return walk_array
 
 
+#: value types the bulk path copies as they are: the schema engine checks their types
+#: on the wire copy (None, floats, tuples and subclasses take the per-key path)
+_PLAIN_TYPES = frozenset({str, int, bool, dict, list})
+
+
 class _Prop:
     __slots__ = ("droppable", "fast", "walker")
 
@@ -312,6 +317,15 @@ def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
     extra: Walker = _compile(additional, Where()) if isinstance(additional, dict) else walk_any
     warn_unknown = bool(props) and additional is None and "patternProperties" not in schema
     known = sorted(props)
+    #: key -> the exact type its value may have to be copied without a call
+    fast_of = {name: prop.fast for name, prop in props.items() if prop.fast is not None}
+    fast_get = fast_of.get
+    props_get = props.get
+    # the bulk path: an exact dict whose keys are all known and whose values are all
+    # of these types is copied in C, and only the properties that need a call are walked
+    known_set = frozenset(props)
+    special = tuple((name, prop.walker) for name, prop in props.items() if prop.fast is None)
+    bulk = warn_unknown
     object_rules = [
         r.build(schema, where) for r in RULES if r.kind == "object" and r.applies(schema, where)
     ]
@@ -320,16 +334,31 @@ def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
         if not isinstance(value, dict):
             return walk_any(value, path, ctx, depth)
         active = ctx.active
-        if depth > MAX_DEPTH or id(value) in active:
+        vid = id(value)
+        if depth > MAX_DEPTH or vid in active:
             return _refuse(value, path, ctx, depth)
-        active.add(id(value))
+        active.add(vid)
         depth += 1
-        out: dict[str, Any] = {}
+        if (
+            bulk
+            and type(value) is dict
+            and known_set.issuperset(value)
+            and _PLAIN_TYPES.issuperset(map(type, value.values()))
+        ):
+            out = value.copy()
+            for name, walker in special:
+                if name in out:
+                    out[name] = walker(out[name], path + (name,), ctx, depth)
+            active.discard(vid)
+            for rule in object_rules:
+                rule(out, path, ctx)
+            return out
+        out = {}
         for key, item in value.items():
-            prop = props.get(key)
-            if prop is not None and type(item) is prop.fast and type(key) is str:
+            if fast_get(key) is type(item):  # a plain value of the right type: as it is
                 out[key] = item
                 continue
+            prop = props_get(key)
             k = key if type(key) is str else _key(key, path, ctx)
             if k is None:
                 continue
@@ -343,7 +372,7 @@ def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
                 )
             else:
                 out[k] = prop.walker(item, path + (k,), ctx, depth)
-        ctx.active.discard(id(value))
+        active.discard(vid)
         for rule in object_rules:
             rule(out, path, ctx)
         return out
