@@ -110,8 +110,11 @@ class Validator:
                 f"attachments total {ctx.attachment_bytes:,} bytes decoded; Kombo recommends "
                 f"staying under {TOTAL_SIZE_WARNING_BYTES:,}",
             )
-        if not self._engine.is_valid(wire):
-            self._schema_issues(wire, ctx)
+        try:
+            if not self._engine.is_valid(wire):
+                self._schema_issues(wire, ctx)
+        except Exception as exc:  # an engine must never turn a bad payload into a traceback
+            ctx.error((), "schema.engine_error", f"the schema engine failed: {type(exc).__name__}")
         return Report(
             _document_order(body, ctx), ctx.changes, wire if isinstance(wire, dict) else None
         )

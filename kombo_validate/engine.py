@@ -66,9 +66,9 @@ class RustEngine:
 
     def iter_errors(self, instance: Any) -> Iterator[RawError]:
         for error in self._validator.iter_errors(instance):
-            yield self._convert(error)
+            yield self._convert(error, instance)
 
-    def _convert(self, error: Any) -> RawError:
+    def _convert(self, error: Any, root: Any) -> RawError:
         schema_path = tuple(error.schema_path)
         keyword = _keyword(schema_path)
         kind = error.kind
@@ -76,10 +76,21 @@ class RustEngine:
         branches: tuple[tuple[RawError, ...], ...] = ()
         if keyword in ("anyOf", "oneOf"):
             context = getattr(kind, "context", None) or ()
-            branches = tuple(tuple(self._convert(e) for e in branch) for branch in context)
-        return RawError(
-            tuple(error.instance_path), keyword, schema_path, error.instance, missing, branches
-        )
+            branches = tuple(tuple(self._convert(e, root) for e in branch) for branch in context)
+        path = tuple(error.instance_path)
+        # the instance as the caller holds it (jsonschema-rs gives null for an int too big
+        # for its number type, for instance)
+        return RawError(path, keyword, schema_path, _at(root, path), missing, branches)
+
+
+def _at(root: Any, path: tuple[str | int, ...]) -> Any:
+    node = root
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
 
 
 class PythonEngine:

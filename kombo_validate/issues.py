@@ -38,7 +38,9 @@ def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
     if isinstance(value, str):
         text = value if len(value) <= limit else value[:limit] + "…"
         return repr(text)
-    if isinstance(value, (bool, int)) or value is None or isinstance(value, float):
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        return f"<an integer of about {int(value.bit_length() * 0.30103) + 1} digits>"
+    if isinstance(value, (bool, int, float)) or value is None or value is REMOVED:
         text = repr(value)
     elif isinstance(value, (bytes, bytearray, memoryview)):
         return f"<{type(value).__name__} of {len(value)} bytes>"

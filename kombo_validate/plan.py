@@ -13,6 +13,7 @@ bad value: it records an issue and returns a JSON-safe stand-in (``None``).
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -77,6 +78,8 @@ def _scalar(value: Any, path: Path, ctx: Ctx) -> Any:
         return after
     if isinstance(value, int):
         after_int = int(value)
+        if not -_INT_LIMIT <= after_int <= _INT_LIMIT:
+            return walk_any(after_int, path, ctx, 0)
         ctx.change(path, value, after_int, f"{type(value).__name__} converted to int")
         return after_int
     if isinstance(value, float):
@@ -95,11 +98,22 @@ def _scalar(value: Any, path: Path, ctx: Ctx) -> Any:
     return None
 
 
+#: the largest magnitude a JSON number keeps once parsed as a double (Kombo's parser)
+_INT_LIMIT = int(sys.float_info.max)
+
+
 def walk_any(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
     """Walk a value the schema says nothing about: JSON data, copied."""
     t = type(value)
-    if t is str or t is int or t is bool or value is None:
+    if t is str or t is bool or value is None:
         return value
+    if t is int:
+        if -_INT_LIMIT <= value <= _INT_LIMIT:
+            return value
+        ctx.error(
+            path, "number.out_of_range", f"{excerpt(value)} is beyond what a JSON number holds"
+        )
+        return None
     if t is float:
         if math.isfinite(value):
             return value
@@ -190,13 +204,9 @@ def _fast_type(schema: Any, walker: Walker) -> type | None:
     """The exact Python type a value may have to be copied as it is, without a call."""
     if walker is _plain_string:
         return str
-    if walker is walk_any and isinstance(schema, dict):
-        types = _types(schema)
-        if types == {"boolean"}:
-            return bool
-        if types and types <= {"integer", "number"}:
-            return int
-    return None
+    if walker is walk_any and isinstance(schema, dict) and _types(schema) == {"boolean"}:
+        return bool
+    return None  # numbers always take a call: finite floats, ints within a double's range
 
 
 def _plain_string(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
@@ -287,8 +297,8 @@ def _compile_array(schema: dict[str, Any], where: Where) -> Walker:
 
 
 #: value types the bulk path copies as they are: the schema engine checks their types
-#: on the wire copy (None, floats, tuples and subclasses take the per-key path)
-_PLAIN_TYPES = frozenset({str, int, bool, dict, list})
+#: on the wire copy (None, numbers, tuples and subclasses take the per-key path)
+_PLAIN_TYPES = frozenset({str, bool, dict, list})
 
 
 class _Prop:

@@ -345,3 +345,33 @@ def test_base64_long_and_short_agree(tail: str, ok: bool) -> None:
     long_prefix = "QUJD" * 2000  # over the length where jsonschema-rs checks first
     assert is_base64(tail) is (ok or tail == "")
     assert is_base64(long_prefix + tail) is ok
+
+
+@pytest.mark.parametrize("value", [10**400, -(10**5000)], ids=["1e400", "-1e5000"])
+def test_integers_beyond_a_double(validator: Validator, value: int) -> None:
+    body = minimal(salary_expectations={"period": "YEAR", "amount": value})
+    body["remote_fields"] = {"lever": {"candidate": {"n": [value]}}}
+    report = validator.check(body)
+    assert pairs(report) == [
+        ("/candidate/salary_expectations/amount", "number.out_of_range"),
+        ("/remote_fields/lever/candidate/n/0", "number.out_of_range"),
+    ]
+    assert all(len(i.message) < 120 for i in report.issues)
+
+
+def test_big_but_representable_integers_are_fine(validator: Validator) -> None:
+    body = minimal(salary_expectations={"period": "YEAR", "amount": 2**70})
+    assert validator.check(body).ok
+
+
+def test_engine_failure_is_an_issue_not_a_traceback() -> None:
+    v = Validator()
+
+    class Broken:
+        name = "broken"
+
+        def is_valid(self, instance: Any) -> bool:
+            raise RuntimeError("boom")
+
+    object.__setattr__(v, "_engine", Broken())
+    assert pairs(v.check(minimal())) == [("", "schema.engine_error")]
