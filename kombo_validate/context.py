@@ -8,11 +8,45 @@ Pointers only when an issue or change is recorded.
 
 from __future__ import annotations
 
-from .issues import Change, Issue, Severity, pointer
+from collections.abc import Callable
 
-__all__ = ["Ctx", "Path"]
+from .issues import Change, Issue, Severity
+
+__all__ = ["Ctx", "Path", "fast_pointer"]
 
 Path = tuple[str | int, ...]
+
+
+def fast_pointer(path: Path) -> str:
+    """:func:`~kombo_validate.issues.pointer`, the same string, without a generator."""
+    out = ""
+    for segment in path:
+        if isinstance(segment, int):
+            out += "/" + str(segment)
+        elif "~" in segment or "/" in segment:
+            out += "/" + segment.replace("~", "~0").replace("/", "~1")
+        else:
+            out += "/" + segment
+    return out
+
+
+pointer = fast_pointer
+_new = object.__new__
+# an Issue built through its slots: the checks of Issue.__init__ hold by construction
+_slots = vars(Issue)
+_set_path: Callable[[Issue, str], None] = _slots["path"].__set__
+_set_code: Callable[[Issue, str], None] = _slots["code"].__set__
+_set_message: Callable[[Issue, str], None] = _slots["message"].__set__
+_set_severity: Callable[[Issue, str], None] = _slots["severity"].__set__
+
+
+def _issue(ptr: str, code: str, message: str, severity: Severity) -> Issue:
+    issue: Issue = _new(Issue)
+    _set_path(issue, ptr)
+    _set_code(issue, code)
+    _set_message(issue, message)
+    _set_severity(issue, severity)
+    return issue
 
 
 class Ctx:
@@ -34,17 +68,24 @@ class Ctx:
         self.active: set[int] = set()
 
     def issue(self, path: Path, code: str, message: str, severity: Severity) -> None:
+        if severity not in ("error", "warning"):
+            raise ValueError(f"severity must be 'error' or 'warning', not {severity!r}")
         ptr = pointer(path)
-        self.issues.append(Issue(ptr, code, message, severity))
+        self.issues.append(_issue(ptr, code, message, severity))
         self.paths.append(path)
         if severity == "error":
             self.error_paths.add(ptr)
 
     def error(self, path: Path, code: str, message: str) -> None:
-        self.issue(path, code, message, "error")
+        ptr = pointer(path)
+        self.issues.append(_issue(ptr, code, message, "error"))
+        self.paths.append(path)
+        self.error_paths.add(ptr)
 
     def warning(self, path: Path, code: str, message: str) -> None:
-        self.issue(path, code, message, "warning")
+        ptr = pointer(path)
+        self.issues.append(_issue(ptr, code, message, "warning"))
+        self.paths.append(path)
 
     def change(self, path: Path, before: object, after: object, reason: str) -> None:
         self.changes.append(Change(pointer(path), before, after, reason))

@@ -8,6 +8,7 @@ ECMA-262 patterns. Each yields :class:`RawError`s in one engine-neutral shape;
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -49,7 +50,11 @@ def _keyword(schema_path: tuple[str | int, ...]) -> str:
 
 
 class RustEngine:
-    """jsonschema-rs: ~µs validation; errors only collected when a body is invalid."""
+    """jsonschema-rs: ~µs validation; errors only collected when a body is invalid.
+
+    What jsonschema-rs cannot take (a string with a lone surrogate cannot become
+    UTF-8, for one) is validated by python-jsonschema instead, built on first need.
+    """
 
     name = "rust"
 
@@ -60,13 +65,32 @@ class RustEngine:
             self._validator = jsonschema_rs.Draft202012Validator(schema, validate_formats=False)
         except Exception as exc:
             raise SpecError(f"the request schema does not compile: {exc}") from None
+        self._schema = schema
+        self._fallback: PythonEngine | None = None
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> None:
+        raise TypeError("a RustEngine is rebuilt from its schema, not pickled")
+
+    def _python(self) -> PythonEngine:
+        with self._lock:
+            if self._fallback is None:
+                self._fallback = PythonEngine(self._schema)
+            return self._fallback
 
     def is_valid(self, instance: Any) -> bool:
-        return bool(self._validator.is_valid(instance))
+        try:
+            return bool(self._validator.is_valid(instance))
+        except ValueError:  # UnicodeEncodeError and "Unsupported type" are ValueErrors
+            return self._python().is_valid(instance)
 
     def iter_errors(self, instance: Any) -> Iterator[RawError]:
-        for error in self._validator.iter_errors(instance):
-            yield self._convert(error, instance)
+        try:
+            errors = [self._convert(e, instance) for e in self._validator.iter_errors(instance)]
+        except ValueError:
+            yield from self._python().iter_errors(instance)
+            return
+        yield from errors
 
     def _convert(self, error: Any, root: Any) -> RawError:
         schema_path = tuple(error.schema_path)

@@ -12,6 +12,8 @@ bad value: it records an issue and returns a JSON-safe stand-in (``None``).
 
 from __future__ import annotations
 
+import itertools
+import linecache
 import math
 import sys
 from collections.abc import Callable
@@ -19,7 +21,7 @@ from typing import Any
 
 from .context import Ctx, Path
 from .issues import REMOVED, excerpt
-from .rules import RULES, Where
+from .rules import ALWAYS, RULES, Plain, Where
 
 __all__ = ["MAX_DEPTH", "Walker", "compile_plan", "json_type", "walk_any"]
 
@@ -217,26 +219,43 @@ def _plain_string(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
     return walk_any(value, path, ctx, depth)
 
 
+#: when a walker may be skipped for a value of exactly type ``str``: None (never), or
+#: the checks that must all be truthy for it (``()``: any ``str`` is left as it is)
+StrSkip = tuple[Plain, ...] | None
+
+
 def _compile(schema: Any, where: Where) -> Walker:
+    return _compile_with_skip(schema, where)[0]
+
+
+def _compile_with_skip(schema: Any, where: Where) -> tuple[Walker, StrSkip]:
+    """The walker for ``schema``, and when an exact ``str`` needs no call of it."""
     if not isinstance(schema, dict):
-        return walk_any
+        return walk_any, None
     schema = _merge_all_of(schema)
     if isinstance(schema.get("anyOf"), list) or isinstance(schema.get("oneOf"), list):
-        return _compile_any_of(schema, where)
+        walker, fast = _compile_any_of(schema, where)
+        return walker, (() if fast is str else None)
     types = _types(schema)
-    converters = [
-        r.build(schema, where) for r in RULES if r.kind == "convert" and r.applies(schema, where)
-    ]
     if "object" in types:
-        return _compile_object(schema, where)
+        return _compile_object(schema, where), None
     if "array" in types:
-        return _compile_array(schema, where)
+        return _compile_array(schema, where), None
     if "string" in types:
-        rules = [
-            r.build(schema, where) for r in RULES if r.kind == "string" and r.applies(schema, where)
-        ]
-        return _compile_string([c for c in converters if c], [r for r in rules if r])
-    return walk_any
+        converters: list[Callable[[Any, Path, Ctx], Any]] = []
+        rules: list[Callable[[str, Path, Ctx], str]] = []
+        plains: list[Plain | None] = []
+        for r in RULES:
+            if r.kind in ("convert", "string") and r.applies(schema, where):
+                built = r.build(schema, where)
+                if built:
+                    (converters if r.kind == "convert" else rules).append(built)
+                    plains.append(r.plain(schema, where))
+        skip: StrSkip = None
+        if None not in plains:
+            skip = tuple(p for p in plains if p is not None and p is not ALWAYS)
+        return _compile_string(converters, rules), skip
+    return walk_any, None
 
 
 def _compile_string(
@@ -296,11 +315,6 @@ def _compile_array(schema: dict[str, Any], where: Where) -> Walker:
     return walk_array
 
 
-#: value types the bulk path copies as they are: the schema engine checks their types
-#: on the wire copy (None, numbers, tuples and subclasses take the per-key path)
-_PLAIN_TYPES = frozenset({str, bool, dict, list})
-
-
 class _Prop:
     __slots__ = ("droppable", "fast", "walker")
 
@@ -316,11 +330,13 @@ def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
     props_schema = props_schema if isinstance(props_schema, dict) else {}
     required = set(schema.get("required") or ())
     props: dict[str, _Prop] = {}
+    skips: dict[str, StrSkip] = {}
     for name, sub in props_schema.items():
-        nullable = isinstance(sub, dict) and (
-            "null" in _types(sub) or sub.get("nullable") is True or not _types(sub)
+        merged = _merge_all_of(sub) if isinstance(sub, dict) else sub
+        nullable = isinstance(merged, dict) and (
+            "null" in _types(merged) or merged.get("nullable") is True or not _types(merged)
         )
-        walker = _compile(sub, Where(name, schema))
+        walker, skips[name] = _compile_with_skip(sub, Where(name, schema))
         droppable = name not in required and not nullable
         props[name] = _Prop(walker, droppable, _fast_type(sub, walker))
     additional = schema.get("additionalProperties")
@@ -331,11 +347,6 @@ def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
     fast_of = {name: prop.fast for name, prop in props.items() if prop.fast is not None}
     fast_get = fast_of.get
     props_get = props.get
-    # the bulk path: an exact dict whose keys are all known and whose values are all
-    # of these types is copied in C, and only the properties that need a call are walked
-    known_set = frozenset(props)
-    special = tuple((name, prop.walker) for name, prop in props.items() if prop.fast is None)
-    bulk = warn_unknown
     object_rules = [
         r.build(schema, where) for r in RULES if r.kind == "object" and r.applies(schema, where)
     ]
@@ -349,20 +360,6 @@ def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
             return _refuse(value, path, ctx, depth)
         active.add(vid)
         depth += 1
-        if (
-            bulk
-            and type(value) is dict
-            and known_set.issuperset(value)
-            and _PLAIN_TYPES.issuperset(map(type, value.values()))
-        ):
-            out = value.copy()
-            for name, walker in special:
-                if name in out:
-                    out[name] = walker(out[name], path + (name,), ctx, depth)
-            active.discard(vid)
-            for rule in object_rules:
-                rule(out, path, ctx)
-            return out
         out = {}
         for key, item in value.items():
             if fast_get(key) is type(item):  # a plain value of the right type: as it is
@@ -387,7 +384,122 @@ def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
             rule(out, path, ctx)
         return out
 
-    return walk_object
+    if not warn_unknown:  # open objects: every key takes the generic path
+        return walk_object
+    specials = [
+        (name, prop.walker, skips[name]) for name, prop in props.items() if prop.fast is None
+    ]
+    plain = tuple(name for name, prop in props.items() if prop.fast is not None)
+    return _generate_bulk(where, frozenset(props), specials, plain, object_rules, walk_object)
+
+
+# ----------------------------------------------------------------------------- generated code
+#
+# The common case of a closed object (fixed properties, no unknown key) is one
+# specialised function per object schema, generated as Python source when the plan
+# is compiled (like fastjsonschema): an exact dict whose keys are all known and whose
+# values are all of ``_PLAIN_TYPES`` is copied in C, and only the properties that
+# need a call are walked -- each one inline, with the rule's "nothing to do" checks
+# (``StrSkip``) tested before any call. Anything else (not a dict, too deep, a cycle,
+# an unknown key, None, a number, a tuple, a subclass) goes to the generic
+# ``walk_object`` it was generated from, which reports it. ``generated_source(walker)``
+# returns the source for debugging; tracebacks show its lines.
+
+#: value types the bulk path copies as they are: the schema engine checks their types
+#: on the wire copy (None, numbers, tuples and subclasses take the per-key path)
+_PLAIN_TYPES = frozenset({str, bool, dict, list})
+#: what a property with a plain (scalar) schema may hold on the bulk path (NoneType: absent,
+#: since a present None has already sent the dict to the generic walker)
+_SCALAR_OR_ABSENT = frozenset({str, bool, type(None)})
+
+_MISSING = object()
+
+
+def generated_source(walker: Walker) -> str | None:
+    """The generated Python source of a plan walker, or None for a hand-written one."""
+    filename = getattr(getattr(walker, "__code__", None), "co_filename", "")
+    if not filename.startswith("<kombo_validate.plan "):
+        return None
+    return "".join(linecache.getlines(filename)) or None
+
+
+def _generate_bulk(
+    where: Where,
+    known: frozenset[str],
+    specials: list[tuple[str, Walker, StrSkip]],
+    plain: tuple[str, ...],
+    object_rules: list[Callable[[dict[str, Any], Path, Ctx], None]],
+    generic: Walker,
+) -> Walker:
+    env: dict[str, Any] = {
+        "MAX_DEPTH": MAX_DEPTH,
+        "KNOWN": known,
+        "PLAIN": _PLAIN_TYPES,
+        "SCALAR": _SCALAR_OR_ABSENT,
+        "PLAIN_KEYS": plain,
+        "MISSING": _MISSING,
+        "generic": generic,
+    }
+    # a container under a property that takes a scalar is never copied unwalked
+    # (it may hold a cycle, a set, ...): such a dict goes to the generic walker
+    scalar_check = (
+        ["        or not SCALAR.issuperset(map(type, map(value.get, PLAIN_KEYS)))"] if plain else []
+    )
+    body = []
+    for i, (name, walker, skip) in enumerate(specials):
+        env[f"w{i}"] = walker
+        test = "v is not MISSING"
+        if skip is not None:
+            checks = ["type(v) is str"]
+            for j, is_plain in enumerate(skip):
+                env[f"p{i}_{j}"] = is_plain
+                checks.append(f"p{i}_{j}(v)")
+            test += f" and not ({' and '.join(checks)})"
+        body += [
+            f"    v = out.get({name!r}, MISSING)",
+            f"    if {test}:",
+            f"        out[{name!r}] = w{i}(v, (*path, {name!r}), ctx, depth)",
+        ]
+    rules = []
+    for i, rule in enumerate(object_rules):
+        env[f"r{i}"] = rule
+        rules.append(f"    r{i}(out, path, ctx)")
+    label = f"{where.name or 'body'}: {', '.join(sorted(known))}"
+    source = "\n".join(
+        [
+            f"# the bulk path of the object schema at {label}",
+            "def walk_object_bulk(value, path, ctx, depth):",
+            "    if (",
+            "        type(value) is not dict",
+            "        or depth > MAX_DEPTH",
+            "        or not KNOWN.issuperset(value)",
+            "        or not PLAIN.issuperset(map(type, value.values()))",
+            *scalar_check,
+            "    ):",
+            "        return generic(value, path, ctx, depth)",
+            "    active = ctx.active",
+            "    vid = id(value)",
+            "    if vid in active:",
+            "        return generic(value, path, ctx, depth)  # reports the cycle",
+            "    out = value.copy()",
+            *(
+                ["    active.add(vid)", "    depth += 1", *body, "    active.discard(vid)"]
+                if body
+                else []
+            ),
+            *rules,
+            "    return out",
+            "",
+        ]
+    )
+    filename = f"<kombo_validate.plan {label[:60]} #{next(_serial)}>"
+    exec(compile(source, filename, "exec"), env)  # our own source, built above
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    bulk: Walker = env["walk_object_bulk"]
+    return bulk
+
+
+_serial = itertools.count()
 
 
 def _unknown_key(key: str, known: list[str], path: Path, ctx: Ctx) -> None:
@@ -415,7 +527,7 @@ class _Branch:
         self.accepts = frozenset(types) if types else None  # None: anything
 
 
-def _compile_any_of(schema: dict[str, Any], where: Where) -> Walker:
+def _compile_any_of(schema: dict[str, Any], where: Where) -> tuple[Walker, type | None]:
     raw = schema.get("anyOf") if isinstance(schema.get("anyOf"), list) else schema.get("oneOf")
     branches = [_Branch(b, where) for b in raw]  # type: ignore[union-attr]
     by_type: dict[str | None, list[_Branch]] = {
@@ -450,7 +562,7 @@ def _compile_any_of(schema: dict[str, Any], where: Where) -> Walker:
         _merge_ctx(ctx, fallback[0])
         return fallback[1]
 
-    return walk_any_of
+    return walk_any_of, fast
 
 
 _FAST_NAMES: dict[type, str] = {str: "string", bool: "boolean"}

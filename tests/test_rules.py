@@ -375,3 +375,29 @@ def test_engine_failure_is_an_issue_not_a_traceback() -> None:
 
     object.__setattr__(v, "_engine", Broken())
     assert pairs(v.check(minimal())) == [("", "schema.engine_error")]
+
+
+@pytest.mark.parametrize("name", ["stage_id", "first_name"])
+def test_containers_under_scalar_properties_are_walked(validator: Validator, name: str) -> None:
+    # a dict under a string property must not reach the engine unwalked (the bulk path)
+    loop: dict[str, Any] = {}
+    loop["again"] = loop
+    body = minimal()
+    where = body if name == "stage_id" else body["candidate"]
+    where[name] = {"inner": {1, 2}, "loop": loop}
+    prefix = "/stage_id" if name == "stage_id" else "/candidate/first_name"
+    assert pairs(validator.check(body)) == [
+        (f"{prefix}/inner", "json.not_json"),
+        (f"{prefix}/loop/again", "json.cycle"),
+    ]
+
+
+def test_lone_surrogates_do_not_break_the_rust_engine(validator: Validator) -> None:
+    report = validator.check(minimal(first_name="Ad\ud800a", gender="\ud800"))
+    assert pairs(report) == [("/candidate/gender", "schema.enum")]
+
+
+def test_none_for_an_all_of_optional_is_dropped(validator: Validator) -> None:
+    report = validator.check({**minimal(), "remote_fields": None})
+    assert report.ok and report.body == minimal()
+    assert [c.path for c in report.changes] == ["/remote_fields"]

@@ -20,14 +20,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .attachments import attachment_rule, content_type_rule, data_converter, is_attachment_schema
-from .countries import country_rule
-from .dates import date_converter, make_date_rule
-from .emails import email_rule
-from .enums import make_enum_rule
-from .uris import make_uri_rule
+from .attachments import (
+    attachment_rule,
+    content_type_plain,
+    content_type_rule,
+    data_converter,
+    data_plain,
+    is_attachment_schema,
+)
+from .countries import alpha2_codes, country_rule
+from .dates import date_converter, make_date_plain, make_date_rule
+from .emails import email_plain, email_rule
+from .enums import make_enum_plain, make_enum_rule
+from .uris import make_uri_rule, uri_plain
 
-__all__ = ["RULES", "Rule", "Where"]
+__all__ = ["ALWAYS", "RULES", "Plain", "Rule", "Where"]
 
 
 @dataclass(frozen=True)
@@ -38,12 +45,29 @@ class Where:
     parent: dict[str, Any] | None = None
 
 
+#: ``plain(value: str)``: truthy only when the rule would return this exact ``str``
+#: unchanged and report nothing (the plan then skips the call); ``ALWAYS`` when that
+#: holds for every ``str``.
+Plain = Callable[[str], object]
+
+
+def ALWAYS(value: str) -> bool:
+    """The plain check of a rule that leaves every ``str`` alone (a converter, say)."""
+    return True
+
+
+def _never(schema: dict[str, Any], where: Where) -> Plain | None:
+    return None
+
+
 @dataclass(frozen=True)
 class Rule:
     name: str
     kind: Literal["convert", "string", "object"]
     applies: Callable[[dict[str, Any], Where], bool]
     build: Callable[[dict[str, Any], Where], Any]
+    #: the rule's fast "nothing to do" check for a ``str`` (None: always call the rule)
+    plain: Callable[[dict[str, Any], Where], Plain | None] = _never
 
 
 def _is_string(schema: dict[str, Any]) -> bool:
@@ -82,21 +106,46 @@ def _build_uri(schema: dict[str, Any], where: Where) -> Any:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("date", "convert", _is_date, lambda s, w: date_converter),
-    Rule("attachment-data", "convert", _in_attachment("data"), lambda s, w: data_converter),
+    Rule("date", "convert", _is_date, lambda s, w: date_converter, lambda s, w: ALWAYS),
     Rule(
-        "enum", "string", lambda s, w: _is_string(s) and "enum" in s, lambda s, w: make_enum_rule(s)
+        "attachment-data",
+        "convert",
+        _in_attachment("data"),
+        lambda s, w: data_converter,
+        lambda s, w: data_plain,
     ),
-    Rule("date", "string", _is_date, lambda s, w: make_date_rule(s)),
-    Rule("country", "string", _is_country, lambda s, w: country_rule),
+    Rule(
+        "enum",
+        "string",
+        lambda s, w: _is_string(s) and "enum" in s,
+        lambda s, w: make_enum_rule(s),
+        lambda s, w: make_enum_plain(s),
+    ),
+    Rule(
+        "date", "string", _is_date, lambda s, w: make_date_rule(s), lambda s, w: make_date_plain(s)
+    ),
+    Rule(
+        "country",
+        "string",
+        _is_country,
+        lambda s, w: country_rule,
+        lambda s, w: alpha2_codes().__contains__,
+    ),
     Rule(
         "email",
         "string",
         lambda s, w: _is_string(s) and s.get("format") in ("email", "idn-email"),
         lambda s, w: email_rule,
+        lambda s, w: email_plain,
     ),
-    Rule("uri", "string", _is_uri, _build_uri),
-    Rule("content-type", "string", _in_attachment("content_type"), lambda s, w: content_type_rule),
+    Rule("uri", "string", _is_uri, _build_uri, lambda s, w: uri_plain),
+    Rule(
+        "content-type",
+        "string",
+        _in_attachment("content_type"),
+        lambda s, w: content_type_rule,
+        lambda s, w: content_type_plain,
+    ),
     Rule(
         "attachment", "object", lambda s, w: is_attachment_schema(s), lambda s, w: attachment_rule
     ),

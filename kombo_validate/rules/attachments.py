@@ -21,8 +21,10 @@ __all__ = [
     "GENERIC_CONTENT_TYPES",
     "TOTAL_SIZE_WARNING_BYTES",
     "attachment_rule",
+    "content_type_plain",
     "content_type_rule",
     "data_converter",
+    "data_plain",
     "decoded_size",
     "is_attachment_schema",
     "is_base64",
@@ -80,6 +82,16 @@ def data_converter(value: Any, path: Path, ctx: Ctx) -> Any:
         ctx.change(path, value, after, "line breaks removed from MIME-wrapped base64")
         return after
     return value
+
+
+def data_plain(value: str) -> bool:
+    """True when :func:`data_converter` leaves this ``str`` as it is."""
+    return "\n" not in value and "\r" not in value
+
+
+def content_type_plain(value: str) -> bool:
+    """True when :func:`content_type_rule` leaves this ``str`` as it is."""
+    return value.islower() and ";" not in value and value.strip() is value
 
 
 def content_type_rule(value: str, path: Path, ctx: Ctx) -> str:

@@ -18,7 +18,7 @@ from ..context import Ctx, Path
 from ..issues import excerpt
 from .patterns import ecma_regex
 
-__all__ = ["date_converter", "date_problem", "make_date_rule"]
+__all__ = ["date_converter", "date_problem", "make_date_plain", "make_date_rule"]
 
 # Any ISO 8601 date/date-time the normaliser understands (a superset of the
 # spec's pattern): YYYY-MM-DD[(T| )HH:MM[:SS[.f+]]][Z|±HH:MM]
@@ -27,6 +27,10 @@ _ISO = re.compile(
     r"(?:[T ](?P<H>[0-9]{2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:\.(?P<f>[0-9]+))?)?)?"
     r"(?P<tz>Z|z|[+-][0-9]{2}:?[0-9]{2})?"
 )
+
+
+#: the most days each month can have (February: in a leap year)
+_DAYS_IN_MONTH = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def date_problem(value: str) -> str | None:
@@ -41,11 +45,13 @@ def date_problem(value: str) -> str | None:
     m = _ISO.fullmatch(value)
     if m is None:
         return "is not an ISO 8601 date"
-    y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
-    try:
-        _dt.date(y, mo, d)
-    except ValueError:
-        return f"is not a real calendar date ({y:04d}-{mo:02d}-{d:02d})"
+    ys, ms, ds = m.group("y", "m", "d")
+    y, mo, d = int(ys), int(ms), int(ds)
+    # what datetime.date(y, mo, d) accepts, without raising (y has 4 digits: <= 9999)
+    if not (y >= 1 and 1 <= mo <= 12 and 1 <= d <= _DAYS_IN_MONTH[mo]) or (
+        mo == 2 and d == 29 and not (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0))
+    ):
+        return f"is not a real calendar date ({ys}-{ms}-{ds})"  # the digits as given
     if m["H"] is not None:
         hh, mm, ss = int(m["H"]), int(m["M"]), int(m["S"] or 0)
         if hh > 23 or mm > 59 or ss > 59:
@@ -81,6 +87,30 @@ def date_converter(value: Any, path: Path, ctx: Ctx) -> Any:
         ctx.change(path, value, after, "date converted to an ISO 8601 date string")
         return after
     return value
+
+
+def make_date_plain(schema: dict[str, Any]) -> Callable[[str], bool] | None:
+    """True when the date rule of ``schema`` leaves the value as it is and reports nothing.
+
+    Only the common ``YYYY-MM-DD`` is taken here, in two C calls: anything else
+    (and every bad value) goes to the rule, so a bad date is not checked twice.
+    """
+    pattern = schema.get("pattern")
+    if not isinstance(pattern, str):
+        return None
+    matcher = ecma_regex(pattern).search
+    fromisoformat = _dt.date.fromisoformat
+
+    def plain(value: str) -> bool:
+        if len(value) != 10 or matcher(value) is None:
+            return False
+        try:
+            fromisoformat(value)  # what date_problem() accepts first for 10 characters
+        except ValueError:
+            return False
+        return True
+
+    return plain
 
 
 def make_date_rule(schema: dict[str, Any]) -> Callable[[str, Path, Ctx], str]:

@@ -12,13 +12,16 @@ import re
 from ..context import Ctx, Path
 from ..issues import excerpt
 
-__all__ = ["email_problem", "email_rule", "is_email"]
+__all__ = ["email_plain", "email_problem", "email_rule", "is_email"]
 
 # the common, valid case in one match: local@label.label (lowercase domain, no spaces)
 _PLAIN = re.compile(
     r"[^\s@]+@(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?\.)+[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?"
 )
 _SPACE = re.compile(r"\s")
+
+#: True-ish when :func:`email_rule` leaves the value as it is (a plain, valid address)
+email_plain = _PLAIN.fullmatch
 
 
 def email_problem(value: str) -> str | None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..context import Ctx, Path
 
-__all__ = ["make_enum_rule"]
+__all__ = ["make_enum_plain", "make_enum_rule"]
 
 
 def make_enum_rule(schema: dict[str, Any]) -> Callable[[str, Path, Ctx], str] | None:
@@ -35,3 +35,9 @@ def make_enum_rule(schema: dict[str, Any]) -> Callable[[str, Path, Ctx], str] | 
         return canonical
 
     return rule
+
+
+def make_enum_plain(schema: dict[str, Any]) -> Callable[[str], bool] | None:
+    """True when the enum rule leaves the value as it is (one of the allowed values)."""
+    values = [v for v in schema.get("enum", ()) if isinstance(v, str)]
+    return frozenset(values).__contains__ if values else None

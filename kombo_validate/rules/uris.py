@@ -13,14 +13,23 @@ from urllib.parse import urlsplit
 from ..context import Ctx, Path
 from ..issues import excerpt
 
-__all__ = ["http_url_problem", "is_http_url", "make_uri_rule", "uri_problem"]
+__all__ = ["http_url_problem", "is_http_url", "make_uri_rule", "uri_plain", "uri_problem"]
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _BAD_CHARS = re.compile(r"[\x00-\x20\x7f<>\"{}|\\^`]")
+#: the common case in one match: an http(s) URL with a plain host and only characters
+#: ``urlsplit`` takes as they are -- what it matches has no problem for either rule
+_PLAIN_HTTP = re.compile(
+    r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?:[/?#][A-Za-z0-9._~!$&'()*+,;=:@%/?#-]*)?"
+)
+#: True-ish when ``value`` is plainly an absolute http(s) URL (no call of the full check)
+uri_plain = _PLAIN_HTTP.fullmatch
 
 
 def uri_problem(value: str) -> str | None:
     """Why ``value`` is not an absolute URI, or None."""
+    if _PLAIN_HTTP.fullmatch(value):
+        return None
     if not _SCHEME.match(value):
         return "is not an absolute URI (it needs a scheme such as https:)"
     if _BAD_CHARS.search(value):
@@ -36,6 +45,8 @@ def uri_problem(value: str) -> str | None:
 
 def http_url_problem(value: str) -> str | None:
     """Why ``value`` is not an absolute http(s) URL with a host, or None."""
+    if _PLAIN_HTTP.fullmatch(value):
+        return None
     problem = uri_problem(value)
     if problem is not None:
         return problem

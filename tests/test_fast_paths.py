@@ -1,0 +1,170 @@
+"""The hot path's shortcuts agree with the full checks they skip.
+
+Each "plain" check (a rule's, or a question format's ``fine``) may only say yes
+when the full check would leave the value as it is and report nothing; the
+generated object walkers hand everything else to the generic walker.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kombo_validate import Validator
+from kombo_validate.context import Ctx, fast_pointer
+from kombo_validate.issues import pointer
+from kombo_validate.plan import generated_source, walk_any
+from kombo_validate.questions import Questions, _File, _Question, _Run, _Text
+from kombo_validate.rules.attachments import (
+    content_type_plain,
+    content_type_rule,
+    data_converter,
+    data_plain,
+)
+from kombo_validate.rules.countries import alpha2_codes, country_rule
+from kombo_validate.rules.dates import make_date_plain, make_date_rule
+from kombo_validate.rules.emails import email_plain, email_rule
+from kombo_validate.rules.enums import make_enum_plain, make_enum_rule
+from kombo_validate.rules.uris import make_uri_rule, uri_plain
+
+from .helpers import minimal, pairs, with_attachment
+from .test_questions import question
+
+STRINGS = [
+    "",
+    " ",
+    "a",
+    "DE",
+    "de",
+    "XX",
+    "MALE",
+    "male",
+    "2021-01-01",
+    "2021-02-30",
+    "2021-01-01T10:00:00Z",
+    "2021-01-01T25:00:00Z",
+    "2021-01-01T10:00:00+02:00",
+    "ada@example.com",
+    "Ada@Example.COM",
+    " ada@example.com",
+    "ada@example",
+    "a@-b.com",
+    "https://example.com/a?b=c#d",
+    "http://a",
+    "https://a..b",
+    "https://-a.com",
+    "HTTPS://a.com",
+    "https://x.com:99999/p",
+    "https://[::1]/",
+    "ftp://files.example.com/x",
+    "https://exa mple.com",
+    "text/plain",
+    "Text/Plain",
+    "text/plain; charset=utf-8",
+    " text/plain",
+    "SGk=",
+    "SGk=\n",
+    "SGk=\r\n",
+]
+
+DATE_SCHEMA = {
+    "type": "string",
+    "format": "date-time",
+    "pattern": r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?)?Z?$",
+}
+ENUM_SCHEMA = {"type": "string", "enum": ["MALE", "FEMALE", "OTHER"]}
+
+
+def _rules() -> list[tuple[str, Any, Any]]:
+    date_plain = make_date_plain(DATE_SCHEMA)
+    enum_plain = make_enum_plain(ENUM_SCHEMA)
+    assert date_plain is not None and enum_plain is not None
+    return [
+        ("date", make_date_rule(DATE_SCHEMA), date_plain),
+        ("enum", make_enum_rule(ENUM_SCHEMA), enum_plain),
+        ("country", country_rule, alpha2_codes().__contains__),
+        ("email", email_rule, email_plain),
+        ("uri", make_uri_rule(http_only=False, code="uri.invalid"), uri_plain),
+        ("http", make_uri_rule(http_only=True, code="x"), uri_plain),
+        ("content-type", content_type_rule, content_type_plain),
+        ("data", data_converter, data_plain),
+    ]
+
+
+@pytest.mark.parametrize(("name", "rule", "plain"), _rules(), ids=lambda x: str(x)[:12])
+@pytest.mark.parametrize("value", STRINGS)
+def test_a_plain_value_is_one_the_rule_leaves_alone(
+    name: str, rule: Any, plain: Any, value: str
+) -> None:
+    if not plain(value):
+        return
+    ctx = Ctx()
+    assert rule(value, ("x",), ctx) is value
+    assert not ctx.issues and not ctx.changes
+
+
+def test_fast_pointer_is_pointer() -> None:
+    for path in [(), ("a",), ("a/b", "c~d", 3, "", 0), ("x", -1), ("~1/",)]:
+        assert fast_pointer(path) == pointer(path)
+
+
+def test_object_walkers_are_generated_and_dumpable(validator: Validator) -> None:
+    source = generated_source(validator._walk)
+    assert source is not None and "def walk_object_bulk(" in source
+    assert generated_source(walk_any) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a plain string fails the skip check: the rule runs
+        (minimal(gender="female"), []),
+        (minimal(email_address="ada@example"), [("/candidate/email_address", "email.invalid")]),
+        # not a bulk object (an unknown key, a None): the generic walker reports
+        ({**minimal(), "stge_id": "x"}, [("/stge_id", "key.unknown")]),
+        (minimal(company=None), []),
+        (with_attachment(data="SGk=", content_type="Text/Plain"), []),
+    ],
+)
+def test_generated_and_generic_paths_report_alike(
+    validator: Validator, body: dict[str, Any], expected: list[tuple[str, str]]
+) -> None:
+    assert pairs(validator.check(body)) == expected
+
+
+FILE = _File(("application/pdf",), 100)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "value"),
+    [
+        (_Text(200, "EMAIL"), "ada@example.com"),
+        (_Text(200, "EMAIL"), "ada@example"),
+        (_Text(5, "EMAIL"), "ada@example.com"),
+        (_Text(None, "URL"), "https://example.com/x"),
+        (_Text(None, "URL"), "ftp://example.com/x"),
+        (_Text(None, "URL"), "not a url"),
+        (FILE, {"name": "a.pdf", "content_type": "application/pdf", "data": "SGk="}),
+        (FILE, {"name": "a.pdf", "content_type": "text/plain", "data": "SGk="}),
+        (FILE, {"name": "a.pdf", "content_type": "application/pdf", "data": "A" * 400}),
+        (FILE, {"name": "a.pdf", "data_url": "https://example.com/a.pdf"}),
+        (_File(None, None), {"name": "a.pdf", "data_url": "https://example.com/a.pdf"}),
+        (FILE, ["not", "a", "file"]),
+    ],
+)
+def test_a_fine_answer_is_one_the_full_check_accepts(fmt: Any, value: Any) -> None:
+    q = _Question("q1", "Q", False, fmt)
+    run = _Run(Ctx(), lambda v: None)
+    after = fmt.check(q, value, ("a",), run)
+    assert fmt.fine(value) == (after is value and not run.items)
+
+
+def test_coerce_reuses_the_compiled_questions() -> None:
+    raw = [question("8x3YKRDcuRnwShdh96ShBNn1", "Q", {"type": "BOOLEAN"})]
+    first = Questions.coerce(raw)
+    assert Questions.coerce(raw) is first
+    cyclic: list[Any] = []
+    cyclic.append(cyclic)  # version-4 marshal can write it, version 2 cannot
+    with pytest.raises(ValueError):
+        Questions.coerce(cyclic)
