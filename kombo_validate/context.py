@@ -12,7 +12,11 @@ from collections.abc import Callable
 
 from .issues import Change, Issue, Severity
 
-__all__ = ["Ctx", "Path", "fast_pointer"]
+#: Most objects and arrays walked in free-form data (passthrough objects, unknown keys)
+#: per body; past it the walk reports ``json.too_large`` once and stops there.
+MAX_CONTAINERS = 100_000
+
+__all__ = ["MAX_CONTAINERS", "Ctx", "Path", "fast_pointer"]
 
 Path = tuple[str | int, ...]
 
@@ -52,7 +56,15 @@ def _issue(ptr: str, code: str, message: str, severity: Severity) -> Issue:
 class Ctx:
     """Collects issues and changes during one walk over a body."""
 
-    __slots__ = ("active", "attachment_bytes", "changes", "error_paths", "issues", "paths")
+    __slots__ = (
+        "active",
+        "attachment_bytes",
+        "budget",
+        "changes",
+        "error_paths",
+        "issues",
+        "paths",
+    )
 
     def __init__(self) -> None:
         self.issues: list[Issue] = []
@@ -66,6 +78,8 @@ class Ctx:
         self.error_paths: set[str] = set()
         #: ids of the containers on the current walk stack (cycle detection)
         self.active: set[int] = set()
+        #: free-form containers that may still be walked
+        self.budget = MAX_CONTAINERS
 
     def issue(self, path: Path, code: str, message: str, severity: Severity) -> None:
         if severity not in ("error", "warning"):

@@ -19,14 +19,15 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from .context import Ctx, Path
+from .context import MAX_CONTAINERS, Ctx, Path
 from .issues import REMOVED, excerpt
 from .rules import ALWAYS, RULES, Plain, Where
 
-__all__ = ["MAX_DEPTH", "Walker", "compile_plan", "json_type", "walk_any"]
+__all__ = ["MAX_CONTAINERS", "MAX_DEPTH", "Walker", "compile_plan", "json_type", "walk_any"]
 
 #: Deepest nesting accepted, root = 0. Deeper values are ``json.too_deep``.
 MAX_DEPTH = 64
+
 
 Walker = Callable[[Any, Path, Ctx, int], Any]
 
@@ -54,9 +55,18 @@ def json_type(value: object) -> str | None:
 
 
 def _enter(value: object, path: Path, ctx: Ctx, depth: int) -> bool:
-    """Depth and cycle guard for a container; True when it may be walked."""
+    """Depth, cycle and size guard for a container the schema says nothing about."""
     if depth > MAX_DEPTH or id(value) in ctx.active:
         _refuse(value, path, ctx, depth)
+        return False
+    ctx.budget -= 1
+    if ctx.budget < 0:  # shared sub-objects can make a small graph an exponential tree
+        if ctx.budget == -1:
+            ctx.error(
+                path,
+                "json.too_large",
+                f"more than {MAX_CONTAINERS:,} objects and arrays in free-form data",
+            )
         return False
     ctx.active.add(id(value))
     return True
@@ -552,6 +562,7 @@ def _compile_any_of(schema: dict[str, Any], where: Where) -> tuple[Walker, type 
         for branch in candidates:
             sub = Ctx()
             sub.active = ctx.active
+            sub.budget = ctx.budget
             result = branch.walker(value, path, sub, depth)
             if not sub.error_paths:
                 _merge_ctx(ctx, sub)
@@ -584,3 +595,4 @@ def _merge_ctx(ctx: Ctx, sub: Ctx) -> None:
     ctx.changes.extend(sub.changes)
     ctx.error_paths |= sub.error_paths
     ctx.attachment_bytes += sub.attachment_bytes
+    ctx.budget = sub.budget

@@ -401,3 +401,17 @@ def test_none_for_an_all_of_optional_is_dropped(validator: Validator) -> None:
     report = validator.check({**minimal(), "remote_fields": None})
     assert report.ok and report.body == minimal()
     assert [c.path for c in report.changes] == ["/remote_fields"]
+
+
+def test_shared_sub_objects_cannot_explode(validator: Validator) -> None:
+    # 2**40 paths through 40 shared lists: refused once the free-form budget is spent
+    from kombo_validate.context import MAX_CONTAINERS
+
+    node: Any = "leaf"
+    for _ in range(40):
+        node = [node, node]
+    body = {**minimal(), "remote_fields": {"lever": {"candidate": {"x": node}}}}
+    report = validator.check(body)
+    codes = [code for _, code in pairs(report)]
+    assert codes == ["json.too_large"]
+    assert str(f"{MAX_CONTAINERS:,}") in report.errors[0].message
