@@ -1,0 +1,478 @@
+"""Known defects, injected one at a time into a drawn wire body: ``(body, path, code)``.
+
+Each defect is chosen by the node the value was drawn from (its type, role,
+required set, attachment shape; with job context, the question an answer
+answers and the integration's restrictions) and says where the core reports
+it and with which code. Only defects whose consequences stay at their path or
+below it are offered: e.g. with restrictions, an attachment's ``type`` is
+never touched (the per-type counts would move), and with questions only
+answers that no precondition depends on get a bad value.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from hypothesis import strategies as st
+
+from ..issues import pointer
+from ..plan import MAX_DEPTH
+from ..restrictions import decoded_size, mime_accepted, normalise_mime_types
+from . import leaves
+from .bodies import Gen, Site
+from .jobs import AnswerInfo, Job
+from .model import (
+    ANSWERS,
+    ATTACHMENTS,
+    AnyNode,
+    AnyOfNode,
+    ArrNode,
+    BoolNode,
+    Model,
+    Node,
+    NumNode,
+    ObjNode,
+    StrNode,
+)
+
+__all__ = ["Defect", "invalid_cases"]
+
+Path = tuple[str | int, ...]
+Apply = Callable[[Any, st.DrawFn], Any]
+
+_URL = "https://files.example.com/cv.pdf"
+_UNACCEPTED = "application/x-not-accepted"
+
+
+@dataclass(frozen=True)
+class Defect:
+    path: Path
+    code: str
+    #: mutates the body in place and returns the (possibly new) root
+    apply: Apply
+
+
+def _get(body: Any, path: Path) -> Any:
+    node = body
+    for part in path:
+        node = node[part]
+    return node
+
+
+def _setter(path: Path, value: Any) -> Apply:
+    def apply(body: Any, draw: st.DrawFn) -> Any:
+        if not path:
+            return value() if callable(value) else value
+        _get(body, path[:-1])[path[-1]] = value() if callable(value) else value
+        return body
+
+    return apply
+
+
+def _deleter(path: Path) -> Apply:
+    def apply(body: Any, draw: st.DrawFn) -> Any:
+        del _get(body, path[:-1])[path[-1]]
+        return body
+
+    return apply
+
+
+def _naive() -> dt.datetime:
+    return dt.datetime(2021, 1, 1, 9, 30)
+
+
+class _Cases:
+    """Collects the defects a drawn body offers."""
+
+    def __init__(self, gen: Gen, body: dict[str, Any]) -> None:
+        self.gen = gen
+        self.body = body
+        self.job: Job | None = gen.job
+        self.restricted = gen.restrictions is not None
+        #: the node each path was declared with, and the node its value was drawn from
+        self.declared: dict[Path, Node] = {}
+        self.drawn: dict[Path, Node] = {}
+        for site in gen.sites:
+            if not site.in_any_of:
+                self.declared.setdefault(site.path, site.node)
+            if site.in_any_of or site.path not in self.drawn:
+                self.drawn[site.path] = site.node
+        self.out: list[Defect] = []
+
+    def add(self, path: Path, code: str, apply: Apply) -> None:
+        self.out.append(Defect(path, code, apply))
+
+    def replace(self, path: Path, code: str, value: Any) -> None:
+        self.add(path, code, _setter(path, value))
+
+    # ----------------------------------------------------------------- which sites
+
+    def offered(self, site: Site) -> bool:
+        path = site.path
+        if self.job is not None and path[:1] == (ANSWERS,):
+            # with questions only the values of answers nothing depends on
+            if len(path) < 3 or path[2] != "answer":
+                return False
+            info: AnswerInfo = self.gen.answered[int(path[1])]
+            return not info.has_dependents
+        if self.restricted and path[:1] == (ATTACHMENTS,):
+            # counts per type must not move: not the array, nor an attachment's type
+            return len(path) > 1 and path[2:3] != ("type",)
+        return True
+
+    def keep_shape(self, path: Path) -> bool:
+        """Restricted attachments keep their type (and stay objects): counts must not move."""
+        return self.restricted and path[:1] == (ATTACHMENTS,)
+
+    def sized(self, path: Path) -> bool:
+        """Whether a file's size is limited here (by restrictions or a FILE question)."""
+        return (self.restricted and path[:1] == (ATTACHMENTS,)) or (
+            self.job is not None and path[:1] == (ANSWERS,)
+        )
+
+    # ----------------------------------------------------------------- by node
+
+    def site(self, site: Site) -> None:
+        path, node = site.path, site.node
+        if not self.offered(site):
+            return
+        if site.in_any_of and not isinstance(node, ObjNode):
+            return  # another branch of the anyOf may well take a wrong value
+        if path and self._required_here(path):
+            self.replace(path, "schema.type", None)
+        if isinstance(node, StrNode):
+            self.string(path, node)
+        elif isinstance(node, NumNode):
+            for bad in (math.nan, math.inf, -math.inf):
+                self.replace(path, "number.not_finite", bad)
+            self.replace(path, "schema.type", True)
+            self.replace(path, "schema.type", "12")
+            if node.integer:
+                self.replace(path, "schema.type", 1.5)
+        elif isinstance(node, BoolNode):
+            self.replace(path, "schema.type", "true")
+            self.replace(path, "schema.type", 1)
+        elif isinstance(node, ObjNode):
+            self.obj(path, node, shape=not site.in_any_of and not self.keep_shape(path))
+        elif isinstance(node, ArrNode):
+            self.arr(path, node)
+        elif isinstance(node, AnyOfNode):
+            self.any_of(path)
+        elif isinstance(node, AnyNode):
+            self.replace(path, "number.not_finite", math.nan)
+            self.replace(path, "json.not_json", lambda: {"a", "b"})
+            self.replace(path, "json.not_json", _naive)
+            self.replace(path, "json.not_json", b"bytes")
+
+    def _required_here(self, path: Path) -> bool:
+        """A required, non-nullable property: ``None`` there is a type error (not dropped)."""
+        parent = self.drawn.get(path[:-1])
+        node = self.declared.get(path)
+        if not isinstance(parent, ObjNode) or not isinstance(path[-1], str):
+            return False
+        return (
+            path[-1] in parent.required
+            and node is not None
+            and not node.nullable
+            and not isinstance(node, (AnyNode, AnyOfNode))
+        )
+
+    def string(self, path: Path, node: StrNode) -> None:
+        self.replace(path, "schema.type", 12345)
+        role = node.role
+        ok = leaves.matches(node.pattern)
+        if node.enum:
+            folded = {v.casefold() for v in node.enum}
+            bogus = next(b for b in ("NOT_AN_OPTION", "__nope__") if b.casefold() not in folded)
+            self.replace(path, "schema.enum", bogus)
+        elif role == "date":
+            for bad in ("2021-02-30", "2021-13-01", "2021-01-01T24:00:00Z", "0000-01-01"):
+                if ok(bad):
+                    self.replace(path, "date.invalid", bad)
+            if node.pattern is not None:
+                self.replace(path, "date.format", "01.02.2021")
+            self.replace(path, "date.naive_datetime", _naive)
+        elif role == "country":
+            self.replace(path, "country.unknown", "XX")
+            self.replace(path, "country.unknown", "Atlantis")
+        elif role == "email":
+            for bad in ("ada.example.com", "ada@example", "ada lovelace@example.com", "a@@b.de"):
+                self.replace(path, "email.invalid", bad)
+        elif role == "uri":
+            for bad in ("not a url", "//example.com/no-scheme", "http://"):
+                self.replace(path, "uri.invalid", bad)
+        elif role == "http_url":
+            for bad in ("ftp://example.com/cv.pdf", "example.com/cv.pdf", "https://"):
+                self.replace(path, "attachment.data_url_invalid", bad)
+        elif role == "content_type":
+            for bad in ("pdf", "text plain"):
+                if not ok(bad):
+                    self.replace(path, "schema.pattern", bad)
+        elif role == "data":
+            bads = ("=",) if self.sized(path) else ("=", "abc!", "data:text/plain,hello")
+            for bad in bads:
+                self.replace(path, "attachment.base64_invalid", bad)
+        elif node.max_length is not None:
+            self.replace(path, "schema.max_length", "x" * (node.max_length + 1))
+
+    def obj(self, path: Path, node: ObjNode, *, shape: bool) -> None:
+        if path and shape:
+            self.replace(path, "schema.type", "an object")
+            self.replace(path, "schema.type", lambda: [])
+        value = _get(self.body, path)
+        for name in sorted(node.required):
+            if name in value and not (self.keep_shape(path) and name == "type"):
+                self.add((*path, name), "schema.required", _deleter((*path, name)))
+        for key in (1, None, ("k",), 2.5):
+            self.add(path, "json.key_not_string", _setter((*path, key), "x"))  # type: ignore[arg-type]
+        if node.attachment:
+            self.attachment(path, value)
+        if node.extra is not None and not node.props:
+            self.passthrough(path, value)
+
+    def attachment(self, path: Path, value: dict[str, Any]) -> None:
+        def both(body: Any, draw: st.DrawFn) -> Any:
+            obj = _get(body, path)
+            if "data" in obj:
+                obj["data_url"] = _URL
+            else:
+                obj["data"] = ""
+            return body
+
+        def neither(body: Any, draw: st.DrawFn) -> Any:
+            obj = _get(body, path)
+            obj.pop("data", None)
+            obj.pop("data_url", None)
+            return body
+
+        def no_type(body: Any, draw: st.DrawFn) -> Any:
+            obj = _get(body, path)
+            del obj["content_type"]
+            obj["name"] = "resume"  # no extension: nothing to infer the type from
+            return body
+
+        self.add(path, "attachment.data_and_data_url", both)
+        self.add(path, "attachment.no_data", neither)
+        if "data" in value and "content_type" in value and "name" in value:
+            self.add((*path, "content_type"), "attachment.content_type_missing", no_type)
+
+    def passthrough(self, path: Path, value: dict[str, Any]) -> None:
+        key = next(k for k in ("bad", "bad_", "bad__") if k not in value)
+        here = (*path, key)
+        self.replace(here, "number.not_finite", math.nan)
+        self.replace(here, "json.not_json", lambda: {1, 2})
+        self.replace(here, "json.not_json", object)
+
+        def cycle(body: Any, draw: st.DrawFn) -> Any:
+            obj = _get(body, path)
+            obj[key] = obj
+            return body
+
+        self.add(here, "json.cycle", cycle)
+        depth = len(here)
+        levels = max(1, MAX_DEPTH + 1 - depth)  # the container at depth MAX_DEPTH + 1 is refused
+
+        def deep() -> Any:
+            inner: Any = []
+            for _ in range(levels):
+                inner = [inner]
+            return inner
+
+        self.add((*here, *([0] * levels)), "json.too_deep", _setter(here, deep))
+
+    def arr(self, path: Path, node: ArrNode) -> None:
+        self.replace(path, "schema.type", lambda: {})
+        self.replace(path, "json.not_json", lambda: {"x"})
+        n = len(_get(self.body, path))
+        if isinstance(node.items, ObjNode):
+
+            def cycle(body: Any, draw: st.DrawFn) -> Any:
+                arr = _get(body, path)
+                arr.append(arr)
+                return body
+
+            self.add((*path, n), "json.cycle", cycle)
+
+    def any_of(self, path: Path) -> None:
+        self.replace(path, "schema.any_of", None)
+        self.replace(path, "number.not_finite", math.nan)
+        self.replace(path, "json.not_json", lambda: {"x"})
+        self.add((*path, 1), "schema.type", _setter(path, lambda: ["ok", 5]))
+        if not self.sized(path):
+            self.replace(path, "attachment.no_data", lambda: {"name": "cv.pdf"})
+
+    def root(self) -> None:
+        self.replace((), "schema.type", lambda: [])
+        self.replace((), "schema.type", "a body")
+        self.replace((), "json.not_json", lambda: {"candidate"})
+
+
+# --------------------------------------------------------------------------- job context
+
+
+def _answers(cases: _Cases) -> None:
+    """Defects against the questions: one per answer format, required, duplicate."""
+    gen = cases.gen
+    for i, info in enumerate(gen.answered):
+        here: Path = (ANSWERS, i)
+        q = info.question
+        if q.get("required") is True and info.asked is True:
+            cases.add((ANSWERS,), "answer.required", _deleter(here))
+        item = _get(cases.body, here)
+
+        def duplicate(body: Any, draw: st.DrawFn, item: Any = item) -> Any:
+            body[ANSWERS].append(dict(item))
+            return body
+
+        n = len(cases.body[ANSWERS])
+        cases.add((ANSWERS, n, "question_id"), "answer.duplicate", duplicate)
+        if not info.has_dependents:
+            _answer_value(cases, (*here, "answer"), q, item["answer"])
+
+
+def _answer_value(cases: _Cases, path: Path, q: dict[str, Any], answer: Any) -> None:
+    fmt = q.get("format") or {}
+    kind = fmt.get("type")
+    put = cases.replace
+    if kind == "TEXT":
+        put(path, "answer.type", 12345)
+        limit = fmt.get("max_length")
+        if isinstance(limit, int) and limit <= 1000:
+            put(path, "answer.too_long", "x" * (limit + 1))
+        if fmt.get("display_type") == "EMAIL":
+            put(path, "answer.email", "not an email")
+        if fmt.get("display_type") == "URL":
+            put(path, "answer.url", "not a url")
+    elif kind in ("SINGLE_SELECT", "MULTI_SELECT"):
+        names = {str(o.get("name", "")).casefold() for o in fmt.get("options") or ()}
+        bogus = next(
+            b for b in ("no such option", "none of these", "?!") if b.casefold() not in names
+        )
+        if kind == "SINGLE_SELECT":
+            put(path, "answer.unknown_option", bogus)
+            put(path, "answer.type", True)
+        else:
+            put(path, "answer.type", "an option")
+            n = len(answer)
+            cases.add((*path, n), "answer.unknown_option", _setter(path, lambda: [*answer, bogus]))
+            if answer:
+                twice = _setter(path, lambda: [*answer, answer[0]])
+                cases.add((*path, n), "answer.duplicate_option", twice)
+    elif kind == "BOOLEAN":
+        put(path, "answer.type", "yes")
+        put(path, "answer.type", 1)
+    elif kind == "NUMBER":
+        put(path, "answer.type", "5")
+        put(path, "answer.type", True)
+        lo, hi = fmt.get("min"), fmt.get("max")
+        if lo is not None and math.isfinite(lo - max(1, abs(lo))):
+            put(path, "answer.out_of_range", lo - max(1, abs(lo)))
+        if hi is not None and math.isfinite(hi + max(1, abs(hi))):
+            put(path, "answer.out_of_range", hi + max(1, abs(hi)))
+    elif kind == "DATE":
+        put(path, "answer.date", "2021-02-30")
+        put(path, "answer.date", "next monday")
+        put(path, "answer.type", 20210101)
+    elif kind == "FILE" and isinstance(answer, dict):
+        put(path, "answer.type", "cv.pdf")
+        accepted = normalise_mime_types(fmt.get("accepted_mime_types"))
+        if accepted is not None and not mime_accepted(_UNACCEPTED, accepted):
+            put((*path, "content_type"), "answer.mime_type", _UNACCEPTED)
+        limit = fmt.get("max_file_size_bytes")
+        if isinstance(limit, int) and limit <= 3000 and "data" in answer:
+            big = base64.b64encode(b"\0" * (limit + 1)).decode("ascii")
+            put((*path, "data"), "answer.file_too_large", big)
+
+
+def _restrictions(cases: _Cases) -> None:
+    """Defects against the integration's attachment restrictions."""
+    restrictions = cases.gen.restrictions
+    model = cases.gen.model
+    arr = model.attachments
+    if restrictions is None or arr is None or not isinstance(arr.items, ObjNode):
+        return
+    body = cases.body
+    items: list[dict[str, Any]] = body.get(ATTACHMENTS) or []
+    sizes = [decoded_size(a["data"]) if isinstance(a.get("data"), str) else 0 for a in items]
+    total = restrictions.total_size_bytes
+    counts: dict[str, int] = {}
+    for a in items:
+        counts[a["type"]] = counts.get(a["type"], 0) + 1
+    from .restricted import count_ranges
+
+    for kind in count_ranges(restrictions, model):
+        tr = restrictions.for_type(kind)
+        if tr is None:
+            continue
+        n = len(items)
+        if not tr.is_supported:
+            extra = {"name": "extra.pdf", "type": kind, "data_url": _URL}
+            cases.add((ATTACHMENTS, n, "type"), "attachment.type_unsupported", _append(extra))
+            continue
+        have = counts.get(kind, 0)
+        at_most = tr.max_amount is not None and have == math.floor(tr.max_amount)
+        if at_most and tr.max_file_size_bytes is None:  # a data_url: no size warning
+            extra = {"name": "extra.pdf", "type": kind, "data_url": _URL}
+            cases.add((ATTACHMENTS, n), "attachments.too_many", _append(extra))
+        if tr.min_amount is not None and have == math.ceil(tr.min_amount) and have > 0:
+            last = max(i for i, a in enumerate(items) if a["type"] == kind)
+            cases.add((ATTACHMENTS,), "attachments.too_few", _deleter((ATTACHMENTS, last)))
+        for i, a in enumerate(items):
+            if a["type"] != kind:
+                continue
+            here = (ATTACHMENTS, i)
+            accepted = tr.accepted_mime_types
+            if accepted is not None and not mime_accepted(_UNACCEPTED, accepted):
+                cases.replace((*here, "content_type"), "attachment.mime_type", _UNACCEPTED)
+            limit = tr.max_file_size_bytes
+            if limit is not None and limit <= 3000 and "data" in a:
+                grow = math.floor(limit) + 1
+                if total is None or sum(sizes) - sizes[i] + grow <= total:
+                    big = base64.b64encode(b"\0" * grow).decode("ascii")
+                    cases.replace((*here, "data"), "attachment.too_large", big)
+    if total is not None and total <= 3000:
+        for i, a in enumerate(items):
+            if "data" in a:
+                grow = math.floor(total) - (sum(sizes) - sizes[i]) + 1
+                big = base64.b64encode(b"\0" * grow).decode("ascii")
+                where = (ATTACHMENTS, i, "data")
+                cases.add((ATTACHMENTS,), "attachments.total_too_large", _setter(where, big))
+                break
+
+
+def _append(item: dict[str, Any]) -> Apply:
+    def apply(body: Any, draw: st.DrawFn) -> Any:
+        body.setdefault(ATTACHMENTS, []).append(dict(item))
+        return body
+
+    return apply
+
+
+@st.composite
+def invalid_cases(
+    draw: st.DrawFn, model: Model, job: Job | None, restrictions: Any
+) -> tuple[dict[str, Any], Any, str, str]:
+    """``(valid, invalid, path, code)``; see :func:`kombo_validate.strategies.invalid_bodies`."""
+    gen = Gen(draw, model, job=job, restrictions=restrictions)
+    _, body = gen.body()
+    cases = _Cases(gen, body)
+    for site in gen.sites:
+        cases.site(site)
+    cases.root()
+    if job is not None and ANSWERS in body:
+        _answers(cases)
+    if restrictions is not None:
+        _restrictions(cases)
+    by_code: dict[str, list[Defect]] = {}
+    for defect in cases.out:
+        by_code.setdefault(defect.code, []).append(defect)
+    code = draw(st.sampled_from(sorted(by_code)))
+    defect = draw(st.sampled_from(by_code[code]))
+    valid = copy.deepcopy(body)
+    return valid, defect.apply(body, draw), pointer(defect.path), defect.code

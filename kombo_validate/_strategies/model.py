@@ -1,0 +1,277 @@
+"""The request schema read into a small tree of nodes that the generators walk.
+
+Built from a Validator's dereferenced request schema at runtime, so the
+strategies follow the spec: enums, required sets, patterns, nullability and
+properties come from it, and each string or object gets its domain role
+(date, country, email, URI, attachment, ...) from the same shape predicates
+the core attaches its rules with (``kombo_validate.rules.RULES``).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from ..plan import _merge_all_of, _types
+from ..rules import RULES, Where
+from ..rules.attachments import is_attachment_schema
+
+if TYPE_CHECKING:
+    from ..api import Validator
+
+__all__ = [
+    "AnyNode",
+    "AnyOfNode",
+    "ArrNode",
+    "BoolNode",
+    "ConstNode",
+    "Model",
+    "Node",
+    "NumNode",
+    "ObjNode",
+    "Prop",
+    "StrNode",
+    "model_of",
+]
+
+#: top-level properties the core checks against job context (as ``kombo_validate.api`` does)
+ANSWERS = "screening_question_answers"
+ATTACHMENTS = "attachments"
+
+_RULE = {r.name: r for r in RULES}
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class Node:
+    #: the schema admits null here
+    nullable: bool = False
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class AnyNode(Node):
+    """No constraint: any JSON value (a passthrough)."""
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class ConstNode(Node):
+    values: tuple[Any, ...]
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class BoolNode(Node):
+    pass
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class NumNode(Node):
+    integer: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: float | None = None
+    exclusive_maximum: float | None = None
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class StrNode(Node):
+    #: plain | enum | date | country | email | uri | http_url | content_type | data
+    role: str = "plain"
+    enum: tuple[str, ...] = ()
+    pattern: str | None = None
+    min_length: int = 0
+    max_length: int | None = None
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class Prop:
+    name: str
+    node: Node
+    #: ``None`` given here is dropped by the normaliser (optional and not nullable)
+    droppable: bool
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class ObjNode(Node):
+    props: tuple[Prop, ...] = ()
+    required: frozenset[str] = frozenset()
+    #: schema of extra keys when the object admits them without a warning, else None
+    extra: Node | None = None
+    #: attachment-shaped (``data`` and ``data_url``): the core's attachment rule applies
+    attachment: bool = False
+
+    def prop(self, name: str) -> Prop | None:
+        return next((p for p in self.props if p.name == name), None)
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class ArrNode(Node):
+    items: Node
+    min_items: int = 0
+    max_items: int | None = None
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class AnyOfNode(Node):
+    branches: tuple[Node, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Model:
+    """The request body's node tree, with the handles the generators need."""
+
+    root: ObjNode
+
+    @property
+    def answers(self) -> ArrNode | None:
+        prop = self.root.prop(ANSWERS)
+        return prop.node if prop is not None and isinstance(prop.node, ArrNode) else None
+
+    @property
+    def attachments(self) -> ArrNode | None:
+        prop = self.root.prop(ATTACHMENTS)
+        if prop is None or not isinstance(prop.node, ArrNode):
+            return None
+        items = prop.node.items
+        return prop.node if isinstance(items, ObjNode) and items.attachment else None
+
+    def answer_branches(self) -> tuple[Node, ...]:
+        """The spec's answer shapes (the ``anyOf`` of an answer item's ``answer``)."""
+        arr = self.answers
+        item = arr.items if arr is not None else None
+        prop = item.prop("answer") if isinstance(item, ObjNode) else None
+        if prop is None:
+            return ()
+        node = prop.node
+        return node.branches if isinstance(node, AnyOfNode) else (node,)
+
+
+@lru_cache(maxsize=8)
+def model_of(validator: Validator) -> Model:
+    """The node tree of ``validator``'s request schema (cached per Validator)."""
+    root = build(validator.spec.request_schema, Where())
+    if not isinstance(root, ObjNode):  # pragma: no cover - load_spec refuses these
+        raise ValueError("the request body schema is not an object schema")
+    return Model(root)
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if abs(value) <= sys.float_info.max else None
+
+
+def build(schema: Any, where: Where) -> Node:
+    if schema is True or not isinstance(schema, dict):
+        return AnyNode(nullable=True)
+    s = _merge_all_of(schema)
+    branches = s.get("anyOf") if isinstance(s.get("anyOf"), list) else s.get("oneOf")
+    if isinstance(branches, list):
+        return AnyOfNode(branches=tuple(build(b, where) for b in branches))
+    types = set(_types(s))
+    nullable = "null" in types or s.get("nullable") is True
+    types.discard("null")
+    if "const" in s:
+        return ConstNode(values=(s["const"],))
+    if "enum" in s and types != {"string"}:
+        return ConstNode(values=tuple(s["enum"]), nullable=nullable)
+    if not types:
+        return AnyNode(nullable=True) if not nullable else ConstNode(values=(None,))
+    if len(types) > 1:
+        alts = tuple(build({**s, "type": t}, where) for t in sorted(types))
+        return AnyOfNode(branches=alts, nullable=nullable)
+    (kind,) = types
+    if kind == "object":
+        return _object(s, where, nullable)
+    if kind == "array":
+        return ArrNode(
+            items=build(s.get("items"), Where()),
+            min_items=int(s.get("minItems", 0)),
+            max_items=s.get("maxItems"),
+            nullable=nullable,
+        )
+    if kind == "string":
+        return _string(s, where, nullable)
+    if kind in ("number", "integer"):
+        return NumNode(
+            integer=kind == "integer",
+            minimum=_number(s.get("minimum")),
+            maximum=_number(s.get("maximum")),
+            exclusive_minimum=_number(s.get("exclusiveMinimum")),
+            exclusive_maximum=_number(s.get("exclusiveMaximum")),
+            nullable=nullable,
+        )
+    if kind == "boolean":
+        return BoolNode(nullable=nullable)
+    return AnyNode(nullable=True)
+
+
+def _nullable(schema: Any) -> bool:
+    """Whether the (merged) schema admits null: the normaliser keeps ``None`` there."""
+    if not isinstance(schema, dict):
+        return True
+    s = _merge_all_of(schema)
+    if isinstance(s.get("anyOf"), list) or isinstance(s.get("oneOf"), list):
+        return True
+    types = _types(s)
+    return not types or "null" in types or s.get("nullable") is True
+
+
+def _object(s: dict[str, Any], where: Where, nullable: bool) -> ObjNode:
+    raw_props = s.get("properties")
+    raw_props = raw_props if isinstance(raw_props, dict) else {}
+    required = frozenset(r for r in s.get("required") or () if isinstance(r, str))
+    props = tuple(
+        Prop(
+            name=name,
+            node=build(sub, Where(name, s)),
+            droppable=name not in required and not _nullable(sub),
+        )
+        for name, sub in raw_props.items()
+    )
+    additional = s.get("additionalProperties")
+    extra: Node | None = None
+    if additional is True or (additional is None and not props):
+        extra = AnyNode(nullable=True)
+    elif isinstance(additional, dict):
+        extra = build(additional, Where())
+    return ObjNode(
+        props=props,
+        required=required,
+        extra=extra,
+        attachment=_RULE["attachment"].applies(s, where),
+        nullable=nullable,
+    )
+
+
+def _string(s: dict[str, Any], where: Where, nullable: bool) -> StrNode:
+    pattern = s.get("pattern") if isinstance(s.get("pattern"), str) else None
+    enum = tuple(v for v in s.get("enum", ()) if isinstance(v, str))
+    return StrNode(
+        role=_role(s, where),
+        enum=enum,
+        pattern=pattern,
+        min_length=int(s.get("minLength", 0)),
+        max_length=s.get("maxLength"),
+        nullable=nullable,
+    )
+
+
+def _role(s: dict[str, Any], where: Where) -> str:
+    """The domain role of a string schema, by the core's own rule predicates."""
+    if _RULE["attachment-data"].applies(s, where):
+        return "data"
+    if _RULE["date"].applies(s, where):
+        return "date"
+    if _RULE["country"].applies(s, where):
+        return "country"
+    if _RULE["email"].applies(s, where):
+        return "email"
+    if _RULE["uri"].applies(s, where):
+        in_attachment = where.parent is not None and is_attachment_schema(where.parent)
+        return "http_url" if in_attachment and where.name == "data_url" else "uri"
+    if _RULE["content-type"].applies(s, where):
+        return "content_type"
+    if _RULE["enum"].applies(s, where):
+        return "enum"
+    return "plain"
