@@ -19,7 +19,7 @@ import string
 from typing import Any
 
 import pytest
-from hypothesis import assume, example, given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from kombo_validate import PayloadError, Report, Validator
@@ -201,11 +201,14 @@ def test_messages_never_echo_more_than_an_excerpt(body: Any, data: st.DataObject
 
 
 @pytest.mark.parametrize("engine", ["rust", "python"])
-@given(text=st.text(st.characters(categories=["Cs", "Ll"]), min_size=1, max_size=4))
+@given(
+    text=st.tuples(st.text(max_size=2), st.characters(categories=["Cs"]), st.text(max_size=2)).map(
+        "".join
+    )
+)
 @example(text="\ud800")
 def test_lone_surrogates_are_reported_where_they_are(engine: str, text: str) -> None:
     """Bug 1 (fixed in d39dca5): jsonschema-rs raised UnicodeEncodeError out of check()."""
-    assume(lone_surrogates(text))
     body = minimal(gender=text)
     report = (RUST if engine == "rust" else PYTHON).check(body)
     assert pairs(report) == [("/candidate/gender", "schema.enum")]

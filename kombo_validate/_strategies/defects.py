@@ -211,7 +211,8 @@ class _Cases:
             for bad in ("ftp://example.com/cv.pdf", "example.com/cv.pdf", "https://"):
                 self.replace(path, "attachment.data_url_invalid", bad)
         elif role == "content_type":
-            for bad in ("pdf", "text plain"):
+            # where accepted types apply, their check reports a malformed type first
+            for bad in () if self.sized(path) else ("pdf", "text plain"):
                 if not ok(bad):
                     self.replace(path, "schema.pattern", bad)
         elif role == "data":
@@ -300,12 +301,15 @@ class _Cases:
             self.add((*path, n), "json.cycle", cycle)
 
     def any_of(self, path: Path) -> None:
-        self.replace(path, "schema.any_of", None)
         self.replace(path, "number.not_finite", math.nan)
         self.replace(path, "json.not_json", lambda: {"x"})
+        if self.job is not None and path[:1] == (ANSWERS,):
+            # the question's own check runs before the schema engine and reports a value
+            # that fits no answer shape in its terms (answer.type, at the answer)
+            return
+        self.replace(path, "schema.any_of", None)
         self.add((*path, 1), "schema.type", _setter(path, lambda: ["ok", 5]))
-        if not self.sized(path):
-            self.replace(path, "attachment.no_data", lambda: {"name": "cv.pdf"})
+        self.replace(path, "attachment.no_data", lambda: {"name": "cv.pdf"})
 
     def root(self) -> None:
         self.replace((), "schema.type", lambda: [])
