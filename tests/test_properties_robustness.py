@@ -175,8 +175,8 @@ def test_check_never_raises_nor_mutates_whatever_is_injected(engine: str, body: 
     assert "schema.engine_error" not in [i.code for i in report.issues]
 
 
-@given(body=injected(raw_bodies()))
-def test_engines_agree_on_injected_raw_bodies(body: Any) -> None:
+@given(body=injected(st.one_of(wire_bodies(), raw_bodies())))
+def test_engines_agree_on_injected_bodies(body: Any) -> None:
     assert pairs(RUST.check(body)) == pairs(PYTHON.check(body))
 
 

@@ -14,14 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
 
-from ..restrictions import ATTACHMENT_TYPES, Restrictions
+from ..restrictions import ATTACHMENT_TYPES, Restrictions, TypeRestriction
 from .bodies import OMIT, Site
+from .leaves import content_types
 from .model import ArrNode, Model, ObjNode, StrNode
 
 if TYPE_CHECKING:
     from .bodies import Gen
 
-__all__ = ["count_ranges", "draw_attachments", "minimum_counts"]
+__all__ = ["count_ranges", "draw_attachments", "minimum_counts", "warning_free"]
 
 #: how many more than the minimum of a type a body holds at most
 _SPREAD = 2
@@ -53,8 +54,29 @@ def count_ranges(restrictions: Restrictions, model: Model) -> dict[str, tuple[in
                     f"the restrictions admit no valid body: {kind} needs at least {lo} and "
                     f"at most {hi} attachments"
                 )
+            if not warning_free(tr, model):
+                hi = lo  # each one costs a warning: no more than the minimum
             ranges[kind] = (lo, min(hi, lo + _SPREAD))
     return ranges
+
+
+def content_type_pattern(model: Model) -> str | None:
+    arr = model.attachments
+    item = arr.items if arr is not None else None
+    prop = item.prop("content_type") if isinstance(item, ObjNode) else None
+    return prop.node.pattern if prop is not None and isinstance(prop.node, StrNode) else None
+
+
+def warning_free(tr: TypeRestriction, model: Model) -> bool:
+    """Whether a file of this type can be sent without a warning.
+
+    Not when a per-file size limit rules out ``data_url`` (its size cannot be
+    checked) and no accepted content type is both well-formed and specific
+    (``application/octet-stream`` draws a warning).
+    """
+    if tr.max_file_size_bytes is None:
+        return True
+    return content_types(content_type_pattern(model), tr.accepted_mime_types) is not None
 
 
 def minimum_counts(restrictions: Restrictions, model: Model) -> dict[str, int]:
