@@ -14,6 +14,7 @@ from typing import Any
 
 from .context import Ctx, Path
 from .engine import ENGINES, Engine, make_engine
+from .fastpath import FastPath
 from .issues import Issue, PayloadError, Report, excerpt
 from .plan import Walker, compile_plan
 from .rules.attachments import TOTAL_SIZE_WARNING_BYTES
@@ -40,6 +41,7 @@ class Validator:
         "_date_plain",
         "_date_rule",
         "_engine",
+        "_fast",
         "_info",
         "_spec_arg",
         "_walk",
@@ -50,6 +52,7 @@ class Validator:
     _spec_arg: Any
     _walk: Walker
     _engine: Engine
+    _fast: FastPath | None
     _date_rule: Callable[[str, Path, Ctx], str]
     _date_plain: Callable[[str], bool] | None
     engine_name: str
@@ -65,6 +68,8 @@ class Validator:
         object.__setattr__(self, "engine_name", engine)
         object.__setattr__(self, "_walk", compile_plan(info.request_schema))
         object.__setattr__(self, "_engine", make_engine(info.request_schema, engine))
+        # the fast path proves bodies in jsonschema-rs; engine="python" walks every body
+        object.__setattr__(self, "_fast", FastPath(self._walk) if engine == "rust" else None)
         date_schema = _date_schema(info.request_schema)
         object.__setattr__(self, "_date_rule", make_date_rule(date_schema))
         object.__setattr__(self, "_date_plain", make_date_plain(date_schema))
@@ -103,7 +108,11 @@ class Validator:
         qs = _coerce_questions(questions)
         rs = _coerce_restrictions(restrictions)
         ctx = Ctx()
-        wire = self._walk(body, (), ctx, 0)
+        fast = self._fast.run(body, ctx) if self._fast is not None else None
+        if fast is None:
+            wire, proven = self._walk(body, (), ctx, 0), False
+        else:
+            wire, proven = fast
         if isinstance(wire, dict):
             if qs is not None:
                 answers = qs.check_answers(
@@ -122,7 +131,7 @@ class Validator:
                 f"staying under {TOTAL_SIZE_WARNING_BYTES:,}",
             )
         try:
-            if not self._engine.is_valid(wire):
+            if not proven and not self._engine.is_valid(wire):
                 self._schema_issues(wire, ctx)
         except Exception as exc:  # an engine must never turn a bad payload into a traceback
             ctx.error((), "schema.engine_error", f"the schema engine failed: {type(exc).__name__}")

@@ -23,7 +23,19 @@ from .context import MAX_CONTAINERS, Ctx, Path
 from .issues import REMOVED, excerpt
 from .rules import ALWAYS, RULES, Plain, Where
 
-__all__ = ["MAX_CONTAINERS", "MAX_DEPTH", "Walker", "compile_plan", "json_type", "walk_any"]
+__all__ = [
+    "MAX_CONTAINERS",
+    "MAX_DEPTH",
+    "AnyOfGen",
+    "ArrayGen",
+    "ObjectGen",
+    "Walker",
+    "compile_plan",
+    "json_type",
+    "leaf_walker",
+    "node_of",
+    "walk_any",
+]
 
 #: Deepest nesting accepted, root = 0. Deeper values are ``json.too_deep``.
 MAX_DEPTH = 64
@@ -322,6 +334,7 @@ def _compile_array(schema: dict[str, Any], where: Where) -> Walker:
             ctx.change(path, value, items, "tuple converted to list")
         return items
 
+    setattr(walk_array, _GEN_ATTR, ArrayGen(schema, item_walker, fast, walk_array))
     return walk_array
 
 
@@ -341,6 +354,8 @@ def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
     required = set(schema.get("required") or ())
     props: dict[str, _Prop] = {}
     skips: dict[str, StrSkip] = {}
+    #: properties that hold a number and nothing the rules look at
+    numeric: dict[str, bool] = {}
     for name, sub in props_schema.items():
         merged = _merge_all_of(sub) if isinstance(sub, dict) else sub
         nullable = isinstance(merged, dict) and (
@@ -349,6 +364,12 @@ def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
         walker, skips[name] = _compile_with_skip(sub, Where(name, schema))
         droppable = name not in required and not nullable
         props[name] = _Prop(walker, droppable, _fast_type(sub, walker))
+        numeric[name] = (
+            walker is walk_any
+            and isinstance(merged, dict)
+            and bool(_types(merged))
+            and _types(merged) <= {"number", "integer"}
+        )
     additional = schema.get("additionalProperties")
     extra: Walker = _compile(additional, Where()) if isinstance(additional, dict) else walk_any
     warn_unknown = bool(props) and additional is None and "patternProperties" not in schema
@@ -397,32 +418,134 @@ def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
     if not warn_unknown:  # open objects: every key takes the generic path
         return walk_object
     specials = [
-        (name, prop.walker, skips[name]) for name, prop in props.items() if prop.fast is None
+        (name, prop.walker, skips[name], numeric[name])
+        for name, prop in props.items()
+        if prop.fast is None
     ]
     plain = tuple(name for name, prop in props.items() if prop.fast is not None)
-    return _generate_bulk(where, frozenset(props), specials, plain, object_rules, walk_object)
+    label = f"{where.name or 'body'}: {', '.join(known)}"
+    gen = ObjectGen(
+        schema, where, label, frozenset(props), specials, plain, object_rules, walk_object
+    )
+    gen.walkers = {name: prop.walker for name, prop in props.items()}
+    gen.fast_types = fast_of
+    return _generate_bulk(gen)
 
 
 # ----------------------------------------------------------------------------- generated code
 #
 # The common case of a closed object (fixed properties, no unknown key) is one
 # specialised function per object schema, generated as Python source when the plan
-# is compiled (like fastjsonschema): an exact dict whose keys are all known and whose
-# values are all of ``_PLAIN_TYPES`` is copied in C, and only the properties that
-# need a call are walked -- each one inline, with the rule's "nothing to do" checks
-# (``StrSkip``) tested before any call. Anything else (not a dict, too deep, a cycle,
-# an unknown key, None, a number, a tuple, a subclass) goes to the generic
-# ``walk_object`` it was generated from, which reports it. ``generated_source(walker)``
-# returns the source for debugging; tracebacks show its lines.
+# is compiled (like fastjsonschema). Nested closed objects and arrays of them are
+# inlined into it, so the whole typed part of a body is one function call: an exact
+# dict whose keys are all known and whose values are of ``_PLAIN_TYPES`` is copied in
+# C, and only the properties that need it are looked at -- each one inline, with the
+# rule's "nothing to do" checks (``StrSkip``) tested before any call and the path
+# tuple built only when a call is made. Anything else (not a dict, too deep, a
+# cycle, an unknown key, None, a tuple, a subclass, a number out of range) goes to
+# the generic walker of that object or array, which reports it.
+# ``generated_source(walker)`` returns the source for debugging; tracebacks show
+# its lines.
 
-#: value types the bulk path copies as they are: the schema engine checks their types
-#: on the wire copy (None, numbers, tuples and subclasses take the per-key path)
-_PLAIN_TYPES = frozenset({str, bool, dict, list})
+#: value types an object's bulk path accepts as a whole; each property is then tested
+#: on its own (plain keys must hold ``_SCALAR_OR_ABSENT``, numbers are range-checked)
+_PLAIN_TYPES = frozenset({str, bool, int, float, dict, list})
 #: what a property with a plain (scalar) schema may hold on the bulk path (NoneType: absent,
 #: since a present None has already sent the dict to the generic walker)
 _SCALAR_OR_ABSENT = frozenset({str, bool, type(None)})
 
 _MISSING = object()
+
+
+class AnyOfGen:
+    """An ``anyOf``/``oneOf`` walker's branches, for the fast path (not inlined)."""
+
+    __slots__ = ("by_type", "fast", "generic", "schema")
+
+    def __init__(
+        self,
+        schema: dict[str, Any],
+        by_type: dict[str | None, list[tuple[dict[str, Any] | bool, Walker]]],
+        fast: type | None,
+        generic: Walker,
+    ) -> None:
+        self.schema = schema
+        #: JSON type -> the (schema, walker) of the branches a value of that type tries, in order
+        self.by_type = by_type
+        #: values of exactly this type are returned as they are
+        self.fast = fast
+        self.generic = generic
+
+
+class ObjectGen:
+    """What the generator needs to inline the bulk path of one closed object schema."""
+
+    __slots__ = (
+        "fast_types",
+        "generic",
+        "known",
+        "label",
+        "plain",
+        "rules",
+        "schema",
+        "specials",
+        "walkers",
+        "where",
+    )
+
+    def __init__(
+        self,
+        schema: dict[str, Any],
+        where: Where,
+        label: str,
+        known: frozenset[str],
+        specials: list[tuple[str, Walker, StrSkip, bool]],
+        plain: tuple[str, ...],
+        rules: list[Callable[[dict[str, Any], Path, Ctx], None]],
+        generic: Walker,
+    ) -> None:
+        #: the object schema (``allOf`` merged) and where it sits
+        self.schema = schema
+        self.where = where
+        self.label = label
+        self.known = known
+        #: (name, walker, when an exact str needs no call, whether it is a number)
+        self.specials = specials
+        self.plain = plain
+        self.rules = rules
+        self.generic = generic
+        #: every property's walker (what the object's walk calls for its value)
+        self.walkers: dict[str, Walker] = {}
+        #: property -> the exact type its value is copied as without a call
+        self.fast_types: dict[str, type] = {}
+
+
+class ArrayGen:
+    """What the generator needs to inline an array walker."""
+
+    __slots__ = ("fast", "generic", "item", "schema")
+
+    def __init__(
+        self, schema: dict[str, Any], item: Walker, fast: type | None, generic: Walker
+    ) -> None:
+        self.schema = schema
+        self.item = item
+        self.fast = fast
+        self.generic = generic
+
+
+_GEN_ATTR = "_kombo_validate_gen"
+
+
+def _gen_of(walker: Walker) -> ObjectGen | ArrayGen | None:
+    gen = getattr(walker, _GEN_ATTR, None)
+    return gen if isinstance(gen, (ObjectGen, ArrayGen)) else None
+
+
+def node_of(walker: Walker) -> ObjectGen | ArrayGen | AnyOfGen | None:
+    """What the plan knows about a container walker (None: a free-form or scalar one)."""
+    any_of = getattr(walker, ANY_OF_ATTR, None)
+    return any_of if isinstance(any_of, AnyOfGen) else _gen_of(walker)
 
 
 def generated_source(walker: Walker) -> str | None:
@@ -433,83 +556,220 @@ def generated_source(walker: Walker) -> str | None:
     return "".join(linecache.getlines(filename)) or None
 
 
-def _generate_bulk(
-    where: Where,
-    known: frozenset[str],
-    specials: list[tuple[str, Walker, StrSkip]],
-    plain: tuple[str, ...],
-    object_rules: list[Callable[[dict[str, Any], Path, Ctx], None]],
-    generic: Walker,
-) -> Walker:
-    env: dict[str, Any] = {
-        "MAX_DEPTH": MAX_DEPTH,
-        "KNOWN": known,
-        "PLAIN": _PLAIN_TYPES,
-        "SCALAR": _SCALAR_OR_ABSENT,
-        "PLAIN_KEYS": plain,
-        "MISSING": _MISSING,
-        "generic": generic,
-    }
-    # a container under a property that takes a scalar is never copied unwalked
-    # (it may hold a cycle, a set, ...): such a dict goes to the generic walker
-    scalar_check = (
-        ["        or not SCALAR.issuperset(map(type, map(value.get, PLAIN_KEYS)))"] if plain else []
-    )
-    body = []
-    for i, (name, walker, skip) in enumerate(specials):
-        env[f"w{i}"] = walker
-        test = "v is not MISSING"
-        if skip is not None:
-            checks = ["type(v) is str"]
-            for j, is_plain in enumerate(skip):
-                env[f"p{i}_{j}"] = is_plain
-                checks.append(f"p{i}_{j}(v)")
-            test += f" and not ({' and '.join(checks)})"
-        body += [
-            f"    v = out.get({name!r}, MISSING)",
-            f"    if {test}:",
-            f"        out[{name!r}] = w{i}(v, (*path, {name!r}), ctx, depth)",
+class _Emitter:
+    """Writes the source of one generated walker; constants go to its globals."""
+
+    def __init__(self) -> None:
+        self.env: dict[str, Any] = {
+            "PLAIN": _PLAIN_TYPES,
+            "SCALAR": _SCALAR_OR_ABSENT,
+            "MISSING": _MISSING,
+            "LIM": _INT_LIMIT,
+        }
+        self.lines: list[str] = []
+        self.serial = itertools.count()
+        self.deepest = 0
+
+    def const(self, prefix: str, value: object) -> str:
+        for name, known in self.env.items():
+            if known is value and name.startswith(prefix):
+                return name
+        name = f"{prefix}{next(self.serial)}"
+        self.env[name] = value
+        return name
+
+    def local(self, prefix: str) -> str:
+        return f"{prefix}{next(self.serial)}"
+
+    def line(self, indent: int, text: str) -> None:
+        self.lines.append("    " * indent + text)
+
+    def plain_test(self, var: str, skip: tuple[Plain, ...]) -> str:
+        tests = [f"type({var}) is str"]
+        for check in skip:
+            container = getattr(check, "__self__", None)
+            if getattr(check, "__name__", "") == "__contains__" and isinstance(
+                container, (frozenset, set, dict)
+            ):
+                tests.append(f"{var} in {self.const('S', container)}")  # no call
+            else:
+                tests.append(f"{self.const('p', check)}({var})")
+        return " and ".join(tests)
+
+    def object(
+        self, gen: ObjectGen, x: str, o: str, path: tuple[str, ...], depth: int, indent: int
+    ) -> None:
+        self.deepest = max(self.deepest, depth)
+        cond = [
+            f"type({x}) is dict",
+            f"{self.const('K', gen.known)}.issuperset({x})",
+            f"PLAIN.issuperset(map(type, {x}.values()))",
         ]
-    rules = []
-    for i, rule in enumerate(object_rules):
-        env[f"r{i}"] = rule
-        rules.append(f"    r{i}(out, path, ctx)")
-    label = f"{where.name or 'body'}: {', '.join(sorted(known))}"
+        if gen.plain:
+            keys = self.const("PK", gen.plain)
+            cond.append(f"SCALAR.issuperset(map(type, map({x}.get, {keys})))")
+        if gen.specials:  # only a container's children can make it its own ancestor
+            cond.append(f"id({x}) not in active")
+        self.line(indent, f"if {' and '.join(cond)}:")
+        self.line(indent + 1, f"{o} = {x}.copy()")
+        if gen.specials:
+            self.line(indent + 1, f"active.add(id({x}))")
+        for name, walker, skip, numeric in gen.specials:
+            v = self.local("v")
+            self.line(indent + 1, f"{v} = {o}.get({name!r}, MISSING)")
+            test = f"{v} is not MISSING"
+            if numeric:
+                test += (
+                    f" and not (type({v}) is int and -LIM <= {v} <= LIM"
+                    f" or type({v}) is float and {v} - {v} == 0.0)"
+                )
+            elif skip is not None:
+                test += f" and not ({self.plain_test(v, skip)})"
+            self.line(indent + 1, f"if {test}:")
+            self.value(walker, v, f"{o}[{name!r}]", (*path, repr(name)), depth + 1, indent + 2)
+        if gen.specials:
+            self.line(indent + 1, f"active.discard(id({x}))")
+        for rule in gen.rules:
+            self.line(indent + 1, f"{self.const('r', rule)}({o}, {_path_code(path)}, ctx)")
+        self.line(indent, "else:")
+        self.call(gen.generic, x, o, path, depth, indent + 1)
+
+    def array(
+        self, gen: ArrayGen, x: str, o: str, path: tuple[str, ...], depth: int, indent: int
+    ) -> None:
+        self.deepest = max(self.deepest, depth)
+        self.line(indent, f"if type({x}) is list and id({x}) not in active:")
+        self.line(indent + 1, f"{o} = {x}.copy()")
+        i, y = self.local("i"), self.local("y")
+        inline = _gen_of(gen.item)
+        if inline is None and gen.fast is not None:
+            fast = self.const("T", gen.fast)
+            self.line(
+                indent + 1,
+                f"if not {self.const('F', frozenset({gen.fast}))}.issuperset(map(type, {o})):",
+            )
+            indent += 1
+            loop_test = f"type({y}) is not {fast}"
+        else:
+            loop_test = ""
+        self.line(indent + 1, f"active.add(id({x}))")
+        self.line(indent + 1, f"for {i}, {y} in enumerate({o}):")
+        if loop_test:
+            self.line(indent + 2, f"if {loop_test}:")
+            self.call(gen.item, y, f"{o}[{i}]", (*path, i), depth + 1, indent + 3)
+        else:
+            self.value(gen.item, y, f"{o}[{i}]", (*path, i), depth + 1, indent + 2)
+        self.line(indent + 1, f"active.discard(id({x}))")
+        if loop_test:
+            indent -= 1
+        self.line(indent, "else:")
+        self.call(gen.generic, x, o, path, depth, indent + 1)
+
+    def value(
+        self, walker: Walker, x: str, target: str, path: tuple[str, ...], depth: int, indent: int
+    ) -> None:
+        """``target = walker(x)``, inlined when the walker is a generated one."""
+        gen = _gen_of(walker)
+        if gen is None:
+            self.call(walker, x, target, path, depth, indent)
+            return
+        o = self.local("o")
+        if isinstance(gen, ObjectGen):
+            self.object(gen, x, o, path, depth, indent)
+        else:
+            self.array(gen, x, o, path, depth, indent)
+        self.line(indent, f"{target} = {o}")
+
+    def call(
+        self, walker: Walker, x: str, target: str, path: tuple[str, ...], depth: int, indent: int
+    ) -> None:
+        w = self.const("w", walker)
+        self.line(indent, f"{target} = {w}({x}, {_path_code(path)}, ctx, {_depth_code(depth)})")
+
+
+def _path_code(path: tuple[str, ...]) -> str:
+    """Source for the path tuple: ``path`` extended by the given key expressions."""
+    return "path" if len(path) == 1 else f"({', '.join(path)})"
+
+
+def _depth_code(depth: int) -> str:
+    return f"depth + {depth}" if depth else "depth"
+
+
+def _generate_bulk(gen: ObjectGen) -> Walker:
+    em = _Emitter()
+    em.line(1, "active = ctx.active")
+    em.object(gen, "value", "out", ("*path",), 0, 1)
+    em.line(1, "return out")
+    em.env["LIMIT"] = MAX_DEPTH - em.deepest
+    em.env["generic"] = gen.generic
     source = "\n".join(
         [
-            f"# the bulk path of the object schema at {label}",
+            f"# the bulk path of the object schema at {gen.label}",
             "def walk_object_bulk(value, path, ctx, depth):",
-            "    if (",
-            "        type(value) is not dict",
-            "        or depth > MAX_DEPTH",
-            "        or not KNOWN.issuperset(value)",
-            "        or not PLAIN.issuperset(map(type, value.values()))",
-            *scalar_check,
-            "    ):",
+            "    if depth > LIMIT:",
             "        return generic(value, path, ctx, depth)",
-            "    active = ctx.active",
-            "    vid = id(value)",
-            "    if vid in active:",
-            "        return generic(value, path, ctx, depth)  # reports the cycle",
-            "    out = value.copy()",
-            *(
-                ["    active.add(vid)", "    depth += 1", *body, "    active.discard(vid)"]
-                if body
-                else []
-            ),
-            *rules,
-            "    return out",
+            *em.lines,
             "",
         ]
     )
-    filename = f"<kombo_validate.plan {label[:60]} #{next(_serial)}>"
-    exec(compile(source, filename, "exec"), env)  # our own source, built above
+    filename = f"<kombo_validate.plan {gen.label[:60]} #{next(_serial)}>"
+    exec(compile(source, filename, "exec"), em.env)  # our own source, built above
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    bulk: Walker = env["walk_object_bulk"]
+    bulk: Walker = em.env["walk_object_bulk"]
+    setattr(bulk, _GEN_ATTR, gen)
     return bulk
 
 
 _serial = itertools.count()
+
+#: ``(out, path, ctx, depth)``: walks the properties of ``out`` (a copied object) in place
+LeafWalker = Callable[[dict[str, Any], Path, Ctx, int], None]
+
+
+def leaf_walker(gen: ObjectGen, skip: frozenset[str]) -> LeafWalker:
+    """The object's walk of each of its properties except ``skip``, on its copy ``out``.
+
+    For an object whose own shape is known to be fine (a dict, known keys, no None):
+    each property value that the bulk path would not copy as it is goes through its
+    walker, as the object's walk would do. Generated like the bulk path.
+    """
+    em = _Emitter()
+    for name, walker, str_skip, numeric in gen.specials:
+        if name in skip:
+            continue
+        v = em.local("v")
+        em.line(1, f"{v} = out.get({name!r}, MISSING)")
+        test = f"{v} is not MISSING"
+        if numeric:
+            test += (
+                f" and not (type({v}) is int and -LIM <= {v} <= LIM"
+                f" or type({v}) is float and {v} - {v} == 0.0)"
+            )
+        elif str_skip is not None:
+            test += f" and not ({em.plain_test(v, str_skip)})"
+        em.line(1, f"if {test}:")
+        em.call(walker, v, f"out[{name!r}]", ("*path", repr(name)), 1, 2)
+    for name, fast in gen.fast_types.items():
+        if name in skip:
+            continue
+        v = em.local("v")
+        em.line(1, f"{v} = out.get({name!r}, MISSING)")
+        em.line(1, f"if {v} is not MISSING and type({v}) is not {em.const('T', fast)}:")
+        em.call(gen.walkers[name], v, f"out[{name!r}]", ("*path", repr(name)), 1, 2)
+    source = "\n".join(
+        [
+            f"# the properties of the object schema at {gen.label}",
+            "def walk_leaves(out, path, ctx, depth):",
+            *(em.lines or ["    pass"]),
+            "",
+        ]
+    )
+    filename = f"<kombo_validate.plan leaves {gen.label[:53]} #{next(_serial)}>"
+    exec(compile(source, filename, "exec"), em.env)  # our own source, built above
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    walk: LeafWalker = em.env["walk_leaves"]
+    return walk
 
 
 def _unknown_key(key: str, known: list[str], path: Path, ctx: Ctx) -> None:
@@ -525,9 +785,10 @@ def _unknown_key(key: str, known: list[str], path: Path, ctx: Ctx) -> None:
 
 
 class _Branch:
-    __slots__ = ("accepts", "walker")
+    __slots__ = ("accepts", "schema", "walker")
 
     def __init__(self, schema: Any, where: Where) -> None:
+        self.schema = schema
         self.walker = _compile(schema, where)
         types = set(_types(schema)) if isinstance(schema, dict) else set()
         if "number" in types:
@@ -573,8 +834,20 @@ def _compile_any_of(schema: dict[str, Any], where: Where) -> tuple[Walker, type 
         _merge_ctx(ctx, fallback[0])
         return fallback[1]
 
+    setattr(
+        walk_any_of,
+        ANY_OF_ATTR,
+        AnyOfGen(
+            schema,
+            {t: [(b.schema, b.walker) for b in bs] for t, bs in by_type.items()},
+            fast,
+            walk_any_of,
+        ),
+    )
     return walk_any_of, fast
 
+
+ANY_OF_ATTR = "_kombo_validate_any_of"
 
 _FAST_NAMES: dict[type, str] = {str: "string", bool: "boolean"}
 

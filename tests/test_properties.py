@@ -34,7 +34,7 @@ from kombo_validate.rules.patterns import ecma_regex
 from kombo_validate.spec import bundled_spec_path
 from kombo_validate.strategies import invalid_bodies, raw_bodies, wire_bodies
 
-from .helpers import minimal
+from .helpers import minimal, snapshot
 
 RUST = Validator(engine="rust")
 PYTHON = Validator(engine="python")
@@ -55,36 +55,6 @@ def check_both(body: Any, **context: Any) -> Report:
 
 def related(issue_path: str, path: str) -> bool:
     return issue_path == path or issue_path.startswith(path + "/")
-
-
-def snapshot(value: Any) -> list[Any]:
-    """Identity snapshot of every container reachable from ``value`` (cycles allowed)."""
-    seen: set[int] = set()
-    out: list[Any] = []
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, dict):
-            out.append((id(node), [(id(k), id(v)) for k, v in node.items()]))
-            for k, v in node.items():
-                stack += [k, v]
-        elif isinstance(node, (list, tuple)):
-            out.append((id(node), [id(v) for v in node]))
-            stack += list(node)
-        elif isinstance(node, (set, frozenset)):
-            out.append((id(node), sorted(id(v) for v in node)))
-            stack += list(node)
-        elif isinstance(node, bytearray):
-            out.append((id(node), bytes(node)))
-        elif hasattr(node, "items") and callable(node.items):  # other mappings
-            items = list(node.items())
-            out.append((id(node), [(id(k), id(v)) for k, v in items]))
-            for k, v in items:
-                stack += [k, v]
-    return out
 
 
 def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:

@@ -22,19 +22,21 @@ from typing import Any, Literal
 
 from .attachments import (
     attachment_rule,
+    attachment_strict,
     content_type_plain,
     content_type_rule,
+    content_type_strict,
     data_converter,
     data_plain,
     is_attachment_schema,
 )
 from .countries import alpha2_codes, country_rule
-from .dates import date_converter, make_date_plain, make_date_rule
-from .emails import email_plain, email_rule
+from .dates import date_converter, make_date_plain, make_date_rule, make_date_strict
+from .emails import EMAIL_STRICT, email_plain, email_rule
 from .enums import make_enum_plain, make_enum_rule
-from .uris import make_uri_rule, uri_plain
+from .uris import URI_STRICT, make_uri_rule, uri_plain
 
-__all__ = ["ALWAYS", "RULES", "Plain", "Rule", "Where"]
+__all__ = ["ALWAYS", "RULES", "Plain", "Rule", "Strict", "Where"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,19 @@ def _never(schema: dict[str, Any], where: Where) -> Plain | None:
     return None
 
 
+#: a JSON Schema fragment, for jsonschema-rs with formats asserted, under which the
+#: rule leaves a value alone and reports nothing (True: always; False: never known)
+Strict = dict[str, Any] | bool
+
+
+def _cannot(schema: dict[str, Any], where: Where) -> Strict:
+    return False
+
+
+def _always(schema: dict[str, Any], where: Where) -> Strict:
+    return True
+
+
 @dataclass(frozen=True)
 class Rule:
     name: str
@@ -68,6 +83,8 @@ class Rule:
     build: Callable[[dict[str, Any], Where], Any]
     #: the rule's fast "nothing to do" check for a ``str`` (None: always call the rule)
     plain: Callable[[dict[str, Any], Where], Plain | None] = _never
+    #: the same as a schema fragment, for the fast path (see ``fastpath``)
+    strict: Callable[[dict[str, Any], Where], Strict] = _cannot
 
 
 def _is_string(schema: dict[str, Any]) -> bool:
@@ -106,13 +123,15 @@ def _build_uri(schema: dict[str, Any], where: Where) -> Any:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("date", "convert", _is_date, lambda s, w: date_converter, lambda s, w: ALWAYS),
+    # values of exactly a JSON type are never converted: the converters are no-ops there
+    Rule("date", "convert", _is_date, lambda s, w: date_converter, lambda s, w: ALWAYS, _always),
     Rule(
         "attachment-data",
         "convert",
         _in_attachment("data"),
         lambda s, w: data_converter,
         lambda s, w: data_plain,
+        lambda s, w: {"not": {"pattern": "[\r\n]"}},
     ),
     Rule(
         "enum",
@@ -120,9 +139,15 @@ RULES: tuple[Rule, ...] = (
         lambda s, w: _is_string(s) and "enum" in s,
         lambda s, w: make_enum_rule(s),
         lambda s, w: make_enum_plain(s),
+        _always,  # the schema's own enum admits only the exact values
     ),
     Rule(
-        "date", "string", _is_date, lambda s, w: make_date_rule(s), lambda s, w: make_date_plain(s)
+        "date",
+        "string",
+        _is_date,
+        lambda s, w: make_date_rule(s),
+        lambda s, w: make_date_plain(s),
+        lambda s, w: make_date_strict(s),
     ),
     Rule(
         "country",
@@ -130,6 +155,7 @@ RULES: tuple[Rule, ...] = (
         _is_country,
         lambda s, w: country_rule,
         lambda s, w: alpha2_codes().__contains__,
+        lambda s, w: {"enum": sorted(alpha2_codes())},
     ),
     Rule(
         "email",
@@ -137,16 +163,29 @@ RULES: tuple[Rule, ...] = (
         lambda s, w: _is_string(s) and s.get("format") in ("email", "idn-email"),
         lambda s, w: email_rule,
         lambda s, w: email_plain,
+        lambda s, w: {"pattern": EMAIL_STRICT},
     ),
-    Rule("uri", "string", _is_uri, _build_uri, lambda s, w: uri_plain),
+    Rule(
+        "uri",
+        "string",
+        _is_uri,
+        _build_uri,
+        lambda s, w: uri_plain,
+        lambda s, w: {"pattern": URI_STRICT},
+    ),
     Rule(
         "content-type",
         "string",
         _in_attachment("content_type"),
         lambda s, w: content_type_rule,
         lambda s, w: content_type_plain,
+        lambda s, w: content_type_strict(),
     ),
     Rule(
-        "attachment", "object", lambda s, w: is_attachment_schema(s), lambda s, w: attachment_rule
+        "attachment",
+        "object",
+        lambda s, w: is_attachment_schema(s),
+        lambda s, w: attachment_rule,
+        strict=lambda s, w: attachment_strict(s),
     ),
 )

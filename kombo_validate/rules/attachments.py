@@ -21,8 +21,10 @@ __all__ = [
     "GENERIC_CONTENT_TYPES",
     "TOTAL_SIZE_WARNING_BYTES",
     "attachment_rule",
+    "attachment_strict",
     "content_type_plain",
     "content_type_rule",
+    "content_type_strict",
     "data_converter",
     "data_plain",
     "decoded_size",
@@ -92,6 +94,30 @@ def data_plain(value: str) -> bool:
 def content_type_plain(value: str) -> bool:
     """True when :func:`content_type_rule` leaves this ``str`` as it is."""
     return value.islower() and ";" not in value and value.strip() is value
+
+
+def content_type_strict() -> dict[str, Any]:
+    """Content types :func:`content_type_rule` leaves as they are (fast path; no uppercase)."""
+    return {"pattern": r"^[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+$"}
+
+
+def attachment_strict(schema: dict[str, Any]) -> dict[str, Any]:
+    """Attachments :func:`attachment_rule` leaves alone, silently (fast path).
+
+    Exactly one of ``data``/``data_url``; ``data`` strict base64 (so no ``data:``
+    URI) with its ``content_type``; a content type that is not generic.
+    """
+    return {
+        "anyOf": [
+            {"required": ["data"], "not": {"required": ["data_url"]}},
+            {"required": ["data_url"], "not": {"required": ["data"]}},
+        ],
+        "dependentRequired": {"data": ["content_type"]},
+        "properties": {
+            "data": {"type": "string", "pattern": "^" + _BASE64.pattern + "$"},
+            "content_type": {"not": {"enum": sorted(GENERIC_CONTENT_TYPES)}},
+        },
+    }
 
 
 def content_type_rule(value: str, path: Path, ctx: Ctx) -> str:

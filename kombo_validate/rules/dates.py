@@ -18,7 +18,13 @@ from ..context import Ctx, Path
 from ..issues import excerpt
 from .patterns import ecma_regex
 
-__all__ = ["date_converter", "date_problem", "make_date_plain", "make_date_rule"]
+__all__ = [
+    "date_converter",
+    "date_problem",
+    "make_date_plain",
+    "make_date_rule",
+    "make_date_strict",
+]
 
 # Any ISO 8601 date/date-time the normaliser understands (a superset of the
 # spec's pattern): YYYY-MM-DD[(T| )HH:MM[:SS[.f+]]][Z|±HH:MM]
@@ -111,6 +117,19 @@ def make_date_plain(schema: dict[str, Any]) -> Callable[[str], bool] | None:
         return True
 
     return plain
+
+
+def make_date_strict(schema: dict[str, Any]) -> dict[str, Any]:
+    """A JSON Schema under which the date rule of ``schema`` leaves a string alone, silently.
+
+    For the fast path (jsonschema-rs, formats asserted): a real ``YYYY-MM-DD``, or
+    with the spec's pattern also a real RFC 3339 date-time; year 0 and leap seconds
+    (which :func:`date_problem` rejects) are left to the rule.
+    """
+    real: dict[str, Any] = {"format": "date"}
+    if isinstance(schema.get("pattern"), str):  # an offset the pattern admits is kept as is
+        real = {"anyOf": [real, {"format": "date-time", "not": {"pattern": ":60"}}]}
+    return {**real, "not": {"pattern": "^0000"}}
 
 
 def make_date_rule(schema: dict[str, Any]) -> Callable[[str, Path, Ctx], str]:

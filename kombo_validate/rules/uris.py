@@ -13,7 +13,14 @@ from urllib.parse import urlsplit
 from ..context import Ctx, Path
 from ..issues import excerpt
 
-__all__ = ["http_url_problem", "is_http_url", "make_uri_rule", "uri_plain", "uri_problem"]
+__all__ = [
+    "URI_STRICT",
+    "http_url_problem",
+    "is_http_url",
+    "make_uri_rule",
+    "uri_plain",
+    "uri_problem",
+]
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _BAD_CHARS = re.compile(r"[\x00-\x20\x7f<>\"{}|\\^`]")
@@ -22,6 +29,8 @@ _BAD_CHARS = re.compile(r"[\x00-\x20\x7f<>\"{}|\\^`]")
 _PLAIN_HTTP = re.compile(
     r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?:[/?#][A-Za-z0-9._~!$&'()*+,;=:@%/?#-]*)?"
 )
+#: the same, as an ECMA-262 pattern for the fast path
+URI_STRICT = "^" + _PLAIN_HTTP.pattern + "$"
 #: True-ish when ``value`` is plainly an absolute http(s) URL (no call of the full check)
 uri_plain = _PLAIN_HTTP.fullmatch
 

@@ -1,0 +1,448 @@
+"""The fast path: most bodies are already wire-ready, so prove that in Rust and copy.
+
+Built once per Validator from the plan (never from a second reading of the spec):
+
+1. ``marshal.dumps`` proves in C that the body holds only exact built-in types (no
+   subclasses, enums, dates, custom objects); anything else takes the full walk.
+2. A copy of the typed part of the body: ``dict.copy``/``list.copy`` per container,
+   strings and numbers shared, nothing else looked at.
+3. One jsonschema-rs ``is_valid`` against the *strict* schema: the request schema
+   with, at every place the plan would do something, the condition under which it
+   does nothing — each rule's ``strict`` fragment (a real calendar date, an ISO
+   country code, strict base64...), ``additionalProperties: false`` on closed
+   objects, numbers a double can hold, and ``false`` for free-form data. So when it
+   passes, the plan's walk would change nothing and report nothing, and the schema
+   engine would accept the body (the strict schema only narrows the request schema).
+
+When it fails, only the failing parts are walked: the strict sub-schemas of each
+container (with and without their containers' contents) find the smallest
+containers that fail, and the plan's walker of each re-walks it from the input, so
+issues, changes and document order are exactly the full walk's. Nothing here ever
+raises for a bad body: a jsonschema-rs error counts as "not proven".
+"""
+
+from __future__ import annotations
+
+import marshal
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from .context import Ctx, Path
+from .plan import (
+    MAX_DEPTH,
+    AnyOfGen,
+    ArrayGen,
+    LeafWalker,
+    ObjectGen,
+    Walker,
+    _types,
+    leaf_walker,
+    node_of,
+)
+from .rules import RULES, Where
+
+__all__ = ["FastPath", "strict_leaf"]
+
+#: bodies whose marshalled form is larger take the full walk (it never copies a string)
+MAX_FAST_BYTES = 256 * 1024
+
+_DOUBLE = sys.float_info.max
+#: keywords that hold annotations only, or that the strict schema rebuilds itself
+_DROP = frozenset(
+    {
+        "format",
+        "description",
+        "title",
+        "example",
+        "examples",
+        "externalDocs",
+        "deprecated",
+        "default",
+        "readOnly",
+        "writeOnly",
+        "nullable",
+        "properties",
+        "items",
+        "additionalProperties",
+        "anyOf",
+        "oneOf",
+        "allOf",
+    }
+)
+#: keywords with sub-schemas that the strict schema keeps as written (formats stripped)
+_RAW_SUBSCHEMAS = frozenset(
+    {"not", "if", "then", "else", "contains", "dependentSchemas", "patternProperties"}
+)
+
+
+def _strip_formats(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _strip_formats(v) for k, v in node.items() if k != "format"}
+    if isinstance(node, list):
+        return [_strip_formats(v) for v in node]
+    return node
+
+
+def _base(schema: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in schema.items() if k not in _DROP}
+    for key in _RAW_SUBSCHEMAS & out.keys():
+        out[key] = _strip_formats(out[key])
+    return out
+
+
+def _with(base: dict[str, Any], fragments: list[Any]) -> Any:
+    if any(f is False for f in fragments):
+        return False
+    extra = [f for f in fragments if isinstance(f, dict) and f]
+    if extra:
+        base = {**base, "allOf": extra}
+    return base
+
+
+def strict_leaf(schema: Any, where: Where) -> Any:
+    """The strict schema of a non-container property (see the module docstring)."""
+    if not isinstance(schema, dict) or "allOf" in schema:
+        return False
+    types = _types(schema)
+    if not types or "object" in types or "array" in types:
+        return False  # free-form data, or a container the caller did not expect
+    fragments: list[Any] = []
+    if types & {"number", "integer"}:
+        fragments.append(_in_double_range(types))
+    if "string" in types:
+        for rule in RULES:
+            applies = rule.kind in ("convert", "string") and rule.applies(schema, where)
+            if applies and rule.build(schema, where):  # as the plan builds its rules
+                fragments.append(rule.strict(schema, where))
+    return _with(_base(schema), fragments)
+
+
+class _Node:
+    """One container position of the plan, with its strict validators and walker."""
+
+    __slots__ = ("children", "copy", "full", "item", "leaves", "own", "shallow", "strict", "walker")
+
+    leaves: LeafWalker | None
+
+    walker: Walker
+    strict: Any
+    children: tuple[tuple[str, _Node], ...]
+    #: an object's walk of its scalar properties, on the wire copy (see plan.leaf_walker)
+    #: an object's own keywords (keys, required, no None); ``_never``: walk it whole
+    own: Callable[[Any], bool]
+    item: _Node | None
+    full: Callable[[Any], bool]
+    shallow: Callable[[Any], bool]
+    copy: Callable[[Any], Any]
+
+
+class _Bail(Exception):
+    """The copy met something only the full walk can handle (a tuple where a list goes)."""
+
+
+def _never(value: Any) -> bool:
+    return False
+
+
+def _is_str(value: Any) -> bool:
+    return type(value) is str
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+class FastPath:
+    """Proves a body wire-ready in Rust, or walks only the parts that are not."""
+
+    def __init__(self, root: Walker) -> None:
+        import jsonschema_rs
+
+        self._rs = jsonschema_rs
+        self._root = self._node(root, Where())
+
+    # ------------------------------------------------------------------ building
+
+    def _validator(self, schema: Any) -> Callable[[Any], bool]:
+        """jsonschema-rs ``is_valid`` for ``schema``; it raises ValueError for what it
+        cannot take (a set, a lone surrogate, an int key): callers treat that as False."""
+        if schema is False:
+            return _never
+        if schema == {"type": "string"}:  # no call into Rust for the commonest leaf
+            return _is_str
+        compiled = self._rs.Draft202012Validator(schema, validate_formats=True)
+        is_valid: Callable[[Any], bool] = compiled.is_valid
+        return is_valid
+
+    def _node(self, walker: Walker, where: Where) -> _Node:
+        node = _Node()
+        node.walker = walker
+        node.children = ()
+        node.leaves = None
+        node.own = _never
+        node.item = None
+        gen = node_of(walker)
+        if isinstance(gen, ObjectGen):
+            self._object(node, gen)
+        elif isinstance(gen, ArrayGen):
+            self._array(node, gen)
+        elif isinstance(gen, AnyOfGen):
+            self._any_of(node, gen, where)
+        else:  # free-form data: only the walk can check it
+            node.strict = False
+            node.copy = _as_is
+        node.full = self._validator(node.strict)
+        if not hasattr(node, "shallow"):
+            node.shallow = node.full
+        return node
+
+    def _object(self, node: _Node, gen: ObjectGen) -> None:
+        schema = gen.schema
+        props = schema.get("properties") or {}
+        if "allOf" in schema or not isinstance(props, dict):
+            node.strict, node.copy = False, _as_is
+            return
+        children: list[tuple[str, _Node]] = []
+        specials = {name for name, _walker, _skip, _numeric in gen.specials}
+        full_props: dict[str, Any] = {}
+        shallow_props: dict[str, Any] = {}
+        for name, sub in props.items():
+            where = Where(name, schema)
+            walker = gen.walkers[name]
+            if name in specials and (node_of(walker) is not None or _is_free(sub)):
+                child = self._node(walker, where)
+                children.append((name, child))
+                full_props[name] = child.strict
+                if isinstance(sub, dict) and "allOf" in sub and child.strict is not False:
+                    # the plan walks the branches merged; the schema says all of them
+                    full_props[name] = {"allOf": [_strip_formats(sub), child.strict]}
+                # the object's own walk drops a None (or, if allowed, keeps it): not proven
+                shallow_props[name] = _NOT_NULL
+            else:
+                full_props[name] = shallow_props[name] = strict_leaf(sub, where)
+        fragments = [
+            rule.strict(schema, gen.where)
+            for rule in RULES
+            if rule.kind == "object" and rule.applies(schema, gen.where)
+        ]
+        base = {**_base(schema), "additionalProperties": False}
+        node.strict = _with({**base, "properties": full_props}, fragments)
+        shallow = _with({**base, "properties": shallow_props}, fragments)
+        node.children = tuple(children)
+        node.leaves = leaf_walker(gen, frozenset(name for name, _child in children))
+        node.shallow = self._validator(shallow)
+        if not gen.rules:  # an object rule sees all values together: then walk it whole
+            own = {name: _NOT_NULL for name in props}
+            node.own = self._validator({**base, "properties": own})
+        node.copy = _object_copier(node.children)
+
+    def _array(self, node: _Node, gen: ArrayGen) -> None:
+        item_gen = node_of(gen.item)
+        base = _base(gen.schema)
+        if item_gen is not None:
+            node.item = self._node(gen.item, Where())
+            node.strict = {**base, "items": node.item.strict}
+            node.shallow = self._validator({**base, "items": True})
+        else:
+            node.strict = {**base, "items": strict_leaf(gen.schema.get("items"), Where())}
+        node.copy = _array_copier(node.item)
+
+    def _any_of(self, node: _Node, gen: AnyOfGen, where: Where) -> None:
+        # The walk gives a value to the first branch its type fits that reports no
+        # error: when the value passes that branch's strict schema, that is the one.
+        clauses: list[Any] = []
+        copies: dict[type, Callable[[Any], Any]] = {}
+        first: dict[str, tuple[Any, Walker] | None] = {
+            t: next(iter(gen.by_type.get(t) or ()), None) for t in _JSON_TYPES
+        }
+        if _schema_of(first["integer"]) is not _schema_of(first["number"]):
+            # one JSON type for both (jsonschema-rs takes 1.0 for an integer)
+            first["integer"] = first["number"] = None
+        first.pop("integer")
+        for json_type, candidate in first.items():
+            if json_type == "string" and gen.fast is str:
+                clauses.append({"type": "string"})  # a str is returned as it is
+                continue
+            if candidate is None:
+                continue  # the walk says what is wrong: not proven
+            schema, walker = candidate
+            if json_type in _CONTAINERS:
+                child = self._node(walker, where)
+                copies[_CONTAINERS[json_type]] = child.copy
+                strict = child.strict
+            else:
+                strict = strict_leaf(schema, where)
+            if strict is not False:
+                clauses.append({"allOf": [{"type": json_type}, strict]})
+        node.strict = {"anyOf": clauses} if clauses else False
+        node.copy = _any_of_copier(copies)
+
+    # ------------------------------------------------------------------ running
+
+    def run(self, body: Any, ctx: Ctx) -> tuple[Any, bool] | None:
+        """``(wire, proven)``, or None when only the full walk can take this body.
+
+        ``proven``: the strict schema accepted the wire copy as it is (no issue, no
+        change, and the request schema accepts it). Otherwise the failing parts
+        have been walked into ``ctx`` and the wire copy.
+        """
+        try:
+            if len(marshal.dumps(body)) > MAX_FAST_BYTES:
+                return None
+        except Exception:  # not only exact built-in types, too deep, ...
+            return None
+        root = self._root
+        try:
+            wire = root.copy(body)
+        except _Bail:
+            return None
+        try:
+            if root.full(wire):
+                return wire, True
+        except ValueError:
+            pass
+        return _repair(root, body, wire, (), ctx), False
+
+
+_JSON_TYPES = ("string", "boolean", "integer", "number", "null", "object", "array")
+_CONTAINERS: dict[str, type] = {"object": dict, "array": list}
+
+
+def _is_free(schema: Any) -> bool:
+    return not isinstance(schema, dict) or not _types(schema) or "allOf" in schema
+
+
+_MISSING = object()
+
+
+def _in_double_range(types: frozenset[str]) -> dict[str, Any]:
+    """Numbers a double holds, as Kombo parses them. Spelled with "type": "number"
+    and the schema's other types by name: an int of 4,300+ digits is neither a
+    "number" nor "null" to jsonschema-rs, but passes "integer" and "not number"."""
+    in_range = {"type": "number", "minimum": -_DOUBLE, "maximum": _DOUBLE}
+    others = sorted(types - {"number", "integer"})
+    return {"anyOf": [{"type": others}, in_range]} if others else in_range
+
+
+_NOT_NULL = {"not": {"type": "null"}}
+
+
+def _schema_of(candidate: tuple[Any, Walker] | None) -> Any:
+    return None if candidate is None else candidate[0]
+
+
+def _object_copier(children: tuple[tuple[str, _Node], ...]) -> Callable[[Any], Any]:
+    if not children:
+
+        def copy_flat(value: Any) -> Any:
+            return value.copy() if type(value) is dict else value
+
+        return copy_flat
+
+    pairs = tuple((name, child.copy) for name, child in children)
+
+    def copy_object(value: Any) -> Any:
+        if type(value) is not dict:
+            return value  # the strict schema rejects it; the walk reports it
+        out = value.copy()
+        get = out.get
+        for name, copy in pairs:
+            item = get(name, _MISSING)
+            if item is not _MISSING:
+                out[name] = copy(item)
+        return out
+
+    return copy_object
+
+
+def _array_copier(item: _Node | None) -> Callable[[Any], Any]:
+    if item is None:
+
+        def copy_flat(value: Any) -> Any:
+            if type(value) is list:
+                return value.copy()
+            if type(value) is tuple:
+                raise _Bail  # jsonschema-rs takes a tuple for an array
+            return value
+
+        return copy_flat
+
+    copy_item = item.copy
+
+    def copy_array(value: Any) -> Any:
+        if type(value) is list:
+            return [copy_item(v) for v in value]
+        if type(value) is tuple:
+            raise _Bail
+        return value
+
+    return copy_array
+
+
+def _any_of_copier(copies: dict[type, Callable[[Any], Any]]) -> Callable[[Any], Any]:
+    get = copies.get
+
+    def copy_any_of(value: Any) -> Any:
+        t = type(value)
+        if t is tuple:
+            raise _Bail
+        copy = get(t)
+        return value if copy is None else copy(value)
+
+    return copy_any_of
+
+
+def _repair(node: _Node, value: Any, wire: Any, path: Path, ctx: Ctx) -> Any:
+    """Walk the smallest parts under ``node`` that fail their strict schema.
+
+    ``value`` is the caller's input at ``path``, ``wire`` its copy; ``node.full``
+    has failed on ``wire``. Within an object whose own keywords hold, a scalar is
+    walked by the object's walker of it, a container is looked into; anything
+    else is walked whole by ``node.walker``, as the full walk would. Returns the
+    repaired wire value.
+    """
+    depth = len(path)
+    if depth <= MAX_DEPTH and id(value) not in ctx.active:
+        try:
+            return _repair_parts(node, value, wire, path, ctx)
+        except _WalkWhole:
+            pass
+    return node.walker(value, path, ctx, depth)
+
+
+class _WalkWhole(Exception):
+    """The node's own keywords fail (or jsonschema-rs cannot take it): walk it whole."""
+
+
+def _ok(check: Callable[[Any], bool], value: Any) -> bool:
+    try:
+        return check(value)
+    except ValueError:
+        return False
+
+
+def _repair_parts(node: _Node, value: Any, wire: Any, path: Path, ctx: Ctx) -> Any:
+    depth = len(path)
+    active = ctx.active
+    if type(wire) is dict:
+        if not _ok(node.own, wire):
+            raise _WalkWhole
+        active.add(id(value))
+        if node.leaves is not None:
+            node.leaves(wire, path, ctx, depth)
+        for name, child in node.children:
+            sub = wire.get(name, _MISSING)
+            if sub is not _MISSING and not _ok(child.full, sub):
+                wire[name] = _repair(child, value[name], sub, (*path, name), ctx)
+        active.discard(id(value))
+        return wire
+    item = node.item
+    if item is None or type(wire) is not list or not _ok(node.shallow, wire):
+        raise _WalkWhole
+    active.add(id(value))
+    for i, sub in enumerate(wire):
+        if not _ok(item.full, sub):
+            wire[i] = _repair(item, value[i], sub, (*path, i), ctx)
+    active.discard(id(value))
+    return wire
