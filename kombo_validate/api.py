@@ -38,6 +38,7 @@ class Validator:
     """
 
     __slots__ = (
+        "_date_fine",
         "_date_plain",
         "_date_rule",
         "_engine",
@@ -55,6 +56,7 @@ class Validator:
     _fast: FastPath | None
     _date_rule: Callable[[str, Path, Ctx], str]
     _date_plain: Callable[[str], bool] | None
+    _date_fine: Callable[[object], bool]
     engine_name: str
 
     def __init__(
@@ -73,6 +75,7 @@ class Validator:
         date_schema = _date_schema(info.request_schema)
         object.__setattr__(self, "_date_rule", make_date_rule(date_schema))
         object.__setattr__(self, "_date_plain", make_date_plain(date_schema))
+        object.__setattr__(self, "_date_fine", self._make_date_fine())
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Validator is immutable")
@@ -114,10 +117,9 @@ class Validator:
         else:
             wire, proven = fast
         if isinstance(wire, dict):
-            if qs is not None:
-                answers = qs.check_answers(
-                    wire.get(_ANSWERS), ctx, (_ANSWERS,), date_check=self._date_check
-                )
+            given = wire.get(_ANSWERS)
+            if qs is not None and not (type(given) is list and qs.proves(given, self._date_fine)):
+                answers = qs.check_answers(given, ctx, (_ANSWERS,), date_check=self._date_check)
                 if answers is not None:
                     wire[_ANSWERS] = answers
             if rs is not None:
@@ -159,6 +161,15 @@ class Validator:
             if any(p == ptr or p.startswith(ptr + "/") for p in reported):
                 continue  # a rule already said what is wrong here, more precisely
             ctx.error(path, code, message)
+
+    def _make_date_fine(self) -> Callable[[object], bool]:
+        """For Questions.proves: a DATE answer the full check passes (built once)."""
+        check = self._date_check
+
+        def date_fine(value: object) -> bool:
+            return type(value) is str and check(value) is None
+
+        return date_fine
 
     def _date_check(self, value: str) -> str | None:
         """For DATE answers: an error message unless ``value`` is in the spec's date form."""

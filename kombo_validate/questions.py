@@ -203,8 +203,15 @@ class _Format:
     ``run`` and returning the (possibly new) answer.
     """
 
+    #: whether an answer this format takes can be empty (a string or a list)
+    can_be_empty = False
+
     def fine(self, value: object) -> bool:
         return False
+
+    def proof_fine(self, date_fine: Callable[[object], bool]) -> Callable[[object], bool]:
+        """``fine`` for ``Questions.proves``; ``date_fine``: a DATE answer check passes."""
+        return self.fine
 
     def check(self, q: _Question, value: object, p: Path, run: _Run) -> object:
         raise NotImplementedError
@@ -217,6 +224,7 @@ class _Format:
 class _Text(_Format):
     max_length: int | None = None
     display_type: str | None = None
+    can_be_empty = True
 
     def describe(self) -> str:
         extra = [self.display_type or ""]
@@ -279,6 +287,7 @@ class _Option:
 class _Select(_Format):
     options: tuple[_Option, ...] = ()
     multi: bool = False
+    can_be_empty = True
     _ids: frozenset[str] = field(init=False, repr=False, compare=False)
     _by_name: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
@@ -434,6 +443,11 @@ class _Number(_Format):
 @dataclass(frozen=True)
 class _Date(_Format):
     """The spec's date form and a real date: the core's date rule decides (``date_check``)."""
+
+    can_be_empty = True
+
+    def proof_fine(self, date_fine: Callable[[object], bool]) -> Callable[[object], bool]:
+        return date_fine
 
     def check(self, q: _Question, value: object, p: Path, run: _Run) -> object:
         if not isinstance(value, str):
@@ -695,6 +709,7 @@ class Questions:
     __slots__ = (
         "_by_id",
         "_conditional_required",
+        "_fast",
         "_plan",
         "_questions",
         "_required",
@@ -710,6 +725,7 @@ class Questions:
     #: question id -> (question, its format's fast check, whether an empty answer is
     #: warned about right away: required and unconditional), for check_answers
     _plan: dict[str, tuple[_Question, Callable[[object], bool], bool]]
+    _fast: dict[int, tuple[Callable[[object], bool], Callable[[Any], bool]]]
 
     def __init__(self, raw: object) -> None:
         items = _question_items(raw)
@@ -733,6 +749,9 @@ class Questions:
             for q in questions
         }
         object.__setattr__(self, "_plan", plan)
+        #: id(date check) -> (that check, the compiled answers proof), built on first use
+        fast: dict[int, tuple[Callable[[object], bool], Callable[[Any], bool]]] = {}
+        object.__setattr__(self, "_fast", fast)
 
     @classmethod
     def coerce(cls, value: object) -> Questions:
@@ -793,6 +812,21 @@ class Questions:
         return tuple(q.id for q in self._questions)
 
     # ----------------------------------------------------------------------- check
+
+    def proves(self, answers: list[Any], date_fine: Callable[[object], bool]) -> bool:
+        """True when :meth:`check_answers` would report nothing and change nothing.
+
+        One tight loop built on first use per ``date_fine`` (the Validator's "a DATE
+        answer in its date form"; see ``answers_fast``). False means "not proven".
+        """
+        entry: tuple[Callable[[object], bool], Callable[[Any], bool]] | None
+        entry = self._fast.get(id(date_fine))
+        if entry is None or entry[0] is not date_fine:
+            from .answers_fast import compile_proof
+
+            entry = (date_fine, compile_proof(self._questions, _matches, date_fine))
+            self._fast[id(date_fine)] = entry
+        return entry[1](answers)
 
     def check_answers(
         self,

@@ -59,3 +59,25 @@ def snapshot(value: Any) -> list[Any]:
             for k, v in items:
                 stack += [k, v]
     return out
+
+
+def question(qid: str, title: str, fmt: dict[str, Any] | None, **extra: Any) -> dict[str, Any]:
+    """A question shaped like GET /ats/jobs returns it (the spec's example's keys)."""
+    q: dict[str, Any] = {
+        "id": qid,
+        "remote_id": f"remote-{qid[:6]}",
+        "title": title,
+        "description": None,
+        "format": fmt,
+        "category": None,
+        "index": 0,
+        "required": False,
+        "precondition_question_id": None,
+        "precondition_options": None,
+    }
+    q.update(extra)
+    return q
+
+
+def option(oid: str, name: str) -> dict[str, Any]:
+    return {"id": oid, "remote_id": name.lower(), "name": name}

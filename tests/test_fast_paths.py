@@ -28,8 +28,7 @@ from kombo_validate.rules.emails import email_plain, email_rule
 from kombo_validate.rules.enums import make_enum_plain, make_enum_rule
 from kombo_validate.rules.uris import make_uri_rule, uri_plain
 
-from .helpers import minimal, pairs, with_attachment
-from .test_questions import question
+from .helpers import minimal, pairs, question, with_attachment
 
 STRINGS = [
     "",

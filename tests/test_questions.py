@@ -16,6 +16,8 @@ import pytest
 from kombo_validate.context import Ctx
 from kombo_validate.questions import Questions, is_email, is_http_url
 
+from .helpers import option, question
+
 A = "screening_question_answers"
 
 
@@ -28,28 +30,6 @@ def fake_date_check(value: str) -> str | None:
     except ValueError:
         return "is not a real calendar date"
     return None
-
-
-def question(qid: str, title: str, fmt: dict[str, Any] | None, **extra: Any) -> dict[str, Any]:
-    """A question shaped like GET /ats/jobs returns it (the spec's example's keys)."""
-    q: dict[str, Any] = {
-        "id": qid,
-        "remote_id": f"remote-{qid[:6]}",
-        "title": title,
-        "description": None,
-        "format": fmt,
-        "category": None,
-        "index": 0,
-        "required": False,
-        "precondition_question_id": None,
-        "precondition_options": None,
-    }
-    q.update(extra)
-    return q
-
-
-def option(oid: str, name: str) -> dict[str, Any]:
-    return {"id": oid, "remote_id": name.lower(), "name": name}
 
 
 # 24-character Kombo ids (base58 alphabet)
