@@ -16,6 +16,8 @@ the full check then runs and says what is wrong.
 
 from __future__ import annotations
 
+import itertools
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -76,16 +78,17 @@ def compile_proof(
 
     def proves(answers: Any) -> bool:
         try:  # wire items are exact dicts: anything else raises here
-            pairs = [(item["question_id"], item["answer"]) for item in answers]
-            given = dict(pairs)
+            qids = [item["question_id"] for item in answers]
+            values = [item["answer"] for item in answers]
+            given = dict(zip(qids, values, strict=True))
+            # None: an unknown question, or one only the full check takes
+            checks: list[Fine] = list(map(fine_of, qids, _NOT_PROVEN))
         except (KeyError, TypeError):
             return False
-        if len(given) != len(pairs) or not must <= given.keys():
+        if len(given) != len(qids) or not must <= given.keys():
             return False  # a question answered twice, or a required one not at all
-        for qid, value in pairs:
-            fine = fine_of(qid)  # None: not a str, unknown, or only the full check
-            if fine is None or not fine(value):
-                return False
+        if not all(map(_call, checks, values)):
+            return False
         for qid, pre, options, is_required in conditional:
             shown = pre in given and matches(given[pre], options)
             if (qid in given) is not shown and (is_required or not shown):
@@ -97,3 +100,14 @@ def compile_proof(
 
 def _never(answers: Any) -> bool:
     return False
+
+
+#: what an answer to a question without a proof gets: never proven
+_NOT_PROVEN = itertools.repeat(_never)
+
+if sys.version_info >= (3, 11):
+    from operator import call as _call
+else:  # pragma: no cover - Python 3.10
+
+    def _call(fine: Fine, value: object) -> bool:
+        return fine(value)

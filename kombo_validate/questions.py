@@ -466,6 +466,10 @@ class _File(_Format):
     #: normalised (lowercase, no parameters); None = any type
     accepted_mime_types: tuple[str, ...] | None = None
     max_file_size_bytes: int | None = None
+    _exact: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_exact", frozenset(self.accepted_mime_types or ()))
 
     def describe(self) -> str:
         extra = []
@@ -482,7 +486,11 @@ class _File(_Format):
         accepted = self.accepted_mime_types
         if accepted is not None:
             content_type = value.get("content_type")
-            if isinstance(content_type, str) and not mime_accepted(content_type, accepted):
+            if (
+                isinstance(content_type, str)
+                and content_type not in self._exact  # already in normalised form
+                and not mime_accepted(content_type, accepted)
+            ):
                 return False
         limit = self.max_file_size_bytes
         if limit is not None:
