@@ -37,6 +37,7 @@ from .plan import (
     ObjectGen,
     Walker,
     _types,
+    bulk_shape,
     leaf_walker,
     node_of,
 )
@@ -121,14 +122,26 @@ def strict_leaf(schema: Any, where: Where) -> Any:
 class _Node:
     """One container position of the plan, with its strict validators and walker."""
 
-    __slots__ = ("children", "copy", "full", "item", "leaves", "own", "shallow", "strict", "walker")
-
-    leaves: LeafWalker | None
+    __slots__ = (
+        "children",
+        "copy",
+        "full",
+        "gen",
+        "item",
+        "own",
+        "shallow",
+        "steps",
+        "strict",
+        "walker",
+    )
 
     walker: Walker
     strict: Any
     children: tuple[tuple[str, _Node], ...]
-    #: an object's walk of its scalar properties, on the wire copy (see plan.leaf_walker)
+    gen: ObjectGen | None
+    #: an object's walk in its bulk path's order: runs of scalar properties (a
+    #: generated walk of them, see plan.leaf_walker) and container properties
+    steps: tuple[LeafWalker | tuple[str, _Node], ...]
     #: an object's own keywords (keys, required, no None); ``_never``: walk it whole
     own: Callable[[Any], bool]
     item: _Node | None
@@ -179,7 +192,8 @@ class FastPath:
         node = _Node()
         node.walker = walker
         node.children = ()
-        node.leaves = None
+        node.gen = None
+        node.steps = ()
         node.own = _never
         node.item = None
         gen = node_of(walker)
@@ -230,7 +244,8 @@ class FastPath:
         node.strict = _with({**base, "properties": full_props}, fragments)
         shallow = _with({**base, "properties": shallow_props}, fragments)
         node.children = tuple(children)
-        node.leaves = leaf_walker(gen, frozenset(name for name, _child in children))
+        node.gen = gen
+        node.steps = _steps(gen, dict(children))
         node.shallow = self._validator(shallow)
         if not gen.rules:  # an object rule sees all values together: then walk it whole
             own = {name: _NOT_NULL for name in props}
@@ -314,6 +329,25 @@ def _is_free(schema: Any) -> bool:
 
 
 _MISSING = object()
+
+
+def _steps(
+    gen: ObjectGen, children: dict[str, _Node]
+) -> tuple[LeafWalker | tuple[str, _Node], ...]:
+    """The bulk path's order of the object's specials: runs of scalars, and containers."""
+    steps: list[LeafWalker | tuple[str, _Node]] = []
+    run: list[str] = []
+    for name, _walker, _skip, _numeric in gen.specials:
+        if name in children:
+            if run:
+                steps.append(leaf_walker(gen, frozenset(run)))
+                run = []
+            steps.append((name, children[name]))
+        else:
+            run.append(name)
+    if run:
+        steps.append(leaf_walker(gen, frozenset(run)))
+    return tuple(steps)
 
 
 def _in_double_range(types: frozenset[str]) -> dict[str, Any]:
@@ -426,15 +460,19 @@ def _repair_parts(node: _Node, value: Any, wire: Any, path: Path, ctx: Ctx) -> A
     depth = len(path)
     active = ctx.active
     if type(wire) is dict:
-        if not _ok(node.own, wire):
+        gen = node.gen
+        # the bulk path's shape: then its walk is the steps, in this order
+        if gen is None or not _ok(node.own, wire) or not bulk_shape(gen, wire):
             raise _WalkWhole
         active.add(id(value))
-        if node.leaves is not None:
-            node.leaves(wire, path, ctx, depth)
-        for name, child in node.children:
-            sub = wire.get(name, _MISSING)
-            if sub is not _MISSING and not _ok(child.full, sub):
-                wire[name] = _repair(child, value[name], sub, (*path, name), ctx)
+        for step in node.steps:
+            if isinstance(step, tuple):
+                name, child = step
+                sub = wire.get(name, _MISSING)
+                if sub is not _MISSING and not _ok(child.full, sub):
+                    wire[name] = _repair(child, value[name], sub, (*path, name), ctx)
+            else:
+                step(wire, path, ctx, depth)
         active.discard(id(value))
         return wire
     item = node.item

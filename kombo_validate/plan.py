@@ -30,6 +30,7 @@ __all__ = [
     "ArrayGen",
     "ObjectGen",
     "Walker",
+    "bulk_shape",
     "compile_plan",
     "json_type",
     "leaf_walker",
@@ -723,20 +724,31 @@ def _generate_bulk(gen: ObjectGen) -> Walker:
 
 _serial = itertools.count()
 
+
+def bulk_shape(gen: ObjectGen, value: dict[str, Any]) -> bool:
+    """Whether the bulk path takes this dict (known keys, plain value types): then its
+    walk is the specials in order, and the plain properties are copied as they are."""
+    return (
+        gen.known.issuperset(value)
+        and _PLAIN_TYPES.issuperset(map(type, value.values()))
+        and _SCALAR_OR_ABSENT.issuperset(map(type, map(value.get, gen.plain)))
+    )
+
+
 #: ``(out, path, ctx, depth)``: walks the properties of ``out`` (a copied object) in place
 LeafWalker = Callable[[dict[str, Any], Path, Ctx, int], None]
 
 
-def leaf_walker(gen: ObjectGen, skip: frozenset[str]) -> LeafWalker:
-    """The object's walk of each of its properties except ``skip``, on its copy ``out``.
+def leaf_walker(gen: ObjectGen, names: frozenset[str]) -> LeafWalker:
+    """The bulk path's walk of the properties ``names`` (specials), on the copy ``out``.
 
-    For an object whose own shape is known to be fine (a dict, known keys, no None):
-    each property value that the bulk path would not copy as it is goes through its
-    walker, as the object's walk would do. Generated like the bulk path.
+    For an object the bulk path takes (``bulk_shape``) whose other properties are
+    handled elsewhere: each of these values that the bulk path would not copy as
+    it is goes through its walker, in the bulk path's order. Generated like it.
     """
     em = _Emitter()
     for name, walker, str_skip, numeric in gen.specials:
-        if name in skip:
+        if name not in names:
             continue
         v = em.local("v")
         em.line(1, f"{v} = out.get({name!r}, MISSING)")
@@ -750,13 +762,6 @@ def leaf_walker(gen: ObjectGen, skip: frozenset[str]) -> LeafWalker:
             test += f" and not ({em.plain_test(v, str_skip)})"
         em.line(1, f"if {test}:")
         em.call(walker, v, f"out[{name!r}]", ("*path", repr(name)), 1, 2)
-    for name, fast in gen.fast_types.items():
-        if name in skip:
-            continue
-        v = em.local("v")
-        em.line(1, f"{v} = out.get({name!r}, MISSING)")
-        em.line(1, f"if {v} is not MISSING and type({v}) is not {em.const('T', fast)}:")
-        em.call(gen.walkers[name], v, f"out[{name!r}]", ("*path", repr(name)), 1, 2)
     source = "\n".join(
         [
             f"# the properties of the object schema at {gen.label}",
