@@ -141,13 +141,31 @@ class _Node:
     gen: ObjectGen | None
     #: an object's walk in its bulk path's order: runs of scalar properties (a
     #: generated walk of them, see plan.leaf_walker) and container properties
-    steps: tuple[LeafWalker | tuple[str, _Node], ...]
+    steps: tuple[LeafWalker | tuple[str, _Node], ...] | None
     #: an object's own keywords (keys, required, no None); ``_never``: walk it whole
     own: Callable[[Any], bool]
     item: _Node | None
     full: Callable[[Any], bool]
     shallow: Callable[[Any], bool]
     copy: Callable[[Any], Any]
+
+
+class _Lazy:
+    """A jsonschema-rs ``is_valid``, compiled on its first call (a race compiles twice)."""
+
+    __slots__ = ("_is_valid", "_rs", "_schema")
+
+    def __init__(self, rs: Any, schema: Any) -> None:
+        self._rs = rs
+        self._schema = schema
+        self._is_valid: Callable[[Any], bool] | None = None
+
+    def __call__(self, value: Any) -> bool:
+        is_valid = self._is_valid
+        if is_valid is None:
+            compiled = self._rs.Draft202012Validator(self._schema, validate_formats=True)
+            is_valid = self._is_valid = compiled.is_valid
+        return is_valid(value)
 
 
 class _Bail(Exception):
@@ -174,16 +192,21 @@ class FastPath:
 
         self._rs = jsonschema_rs
         self._root = self._node(root, Where())
+        self._root.full = self._validator(self._root.strict, lazy=False)  # every body uses it
 
     # ------------------------------------------------------------------ building
 
-    def _validator(self, schema: Any) -> Callable[[Any], bool]:
+    def _validator(self, schema: Any, lazy: bool = True) -> Callable[[Any], bool]:
         """jsonschema-rs ``is_valid`` for ``schema``; it raises ValueError for what it
-        cannot take (a set, a lone surrogate, an int key): callers treat that as False."""
+        cannot take (a set, a lone surrogate, an int key): callers treat that as False.
+
+        ``lazy``: compiled on first use (most are only needed to repair a body)."""
         if schema is False:
             return _never
         if schema == {"type": "string"}:  # no call into Rust for the commonest leaf
             return _is_str
+        if lazy:
+            return _Lazy(self._rs, schema)
         compiled = self._rs.Draft202012Validator(schema, validate_formats=True)
         is_valid: Callable[[Any], bool] = compiled.is_valid
         return is_valid
@@ -245,7 +268,7 @@ class FastPath:
         shallow = _with({**base, "properties": shallow_props}, fragments)
         node.children = tuple(children)
         node.gen = gen
-        node.steps = _steps(gen, dict(children))
+        node.steps = None  # built on the first repair of this object
         node.shallow = self._validator(shallow)
         if not gen.rules:  # an object rule sees all values together: then walk it whole
             own = {name: _NOT_NULL for name in props}
@@ -465,7 +488,10 @@ def _repair_parts(node: _Node, value: Any, wire: Any, path: Path, ctx: Ctx) -> A
         if gen is None or not _ok(node.own, wire) or not bulk_shape(gen, wire):
             raise _WalkWhole
         active.add(id(value))
-        for step in node.steps:
+        steps = node.steps
+        if steps is None:
+            steps = node.steps = _steps(gen, dict(node.children))
+        for step in steps:
             if isinstance(step, tuple):
                 name, child = step
                 sub = wire.get(name, _MISSING)
