@@ -2,10 +2,10 @@
 
 Built once per Validator from the plan (never from a second reading of the spec):
 
-1. ``marshal.dumps`` proves in C that the body holds only exact built-in types (no
+1. A copy of the typed part of the body: ``dict.copy``/``list.copy`` per container,
+   strings and numbers shared, nothing else looked at (but the size of a file).
+2. ``marshal.dumps`` proves in C that the body holds only exact built-in types (no
    subclasses, enums, dates, custom objects); anything else takes the full walk.
-2. A copy of the typed part of the body: ``dict.copy``/``list.copy`` per container,
-   strings and numbers shared, nothing else looked at.
 3. One jsonschema-rs ``is_valid`` against the *strict* schema: the request schema
    with, at every place the plan would do something, the condition under which it
    does nothing — each rule's ``strict`` fragment (a real calendar date, an ISO
@@ -273,7 +273,7 @@ class FastPath:
         if not gen.rules:  # an object rule sees all values together: then walk it whole
             own = {name: _NOT_NULL for name in props}
             node.own = self._validator({**base, "properties": own})
-        node.copy = _object_copier(node.children)
+        node.copy = _object_copier(node.children, bool(gen.rules))
 
     def _array(self, node: _Node, gen: ArrayGen) -> None:
         item_gen = node_of(gen.item)
@@ -325,15 +325,15 @@ class FastPath:
         change, and the request schema accepts it). Otherwise the failing parts
         have been walked into ``ctx`` and the wire copy.
         """
+        root = self._root
+        try:
+            wire = root.copy(body)  # first: it refuses a large file before marshal copies it
+        except _Bail:
+            return None
         try:
             if len(marshal.dumps(body)) > MAX_FAST_BYTES:
                 return None
         except Exception:  # not only exact built-in types, too deep, ...
-            return None
-        root = self._root
-        try:
-            wire = root.copy(body)
-        except _Bail:
             return None
         try:
             if root.full(wire):
@@ -389,13 +389,27 @@ def _schema_of(candidate: tuple[Any, Walker] | None) -> Any:
     return None if candidate is None else candidate[0]
 
 
-def _object_copier(children: tuple[tuple[str, _Node], ...]) -> Callable[[Any], Any]:
+def _object_copier(
+    children: tuple[tuple[str, _Node], ...], files: bool = False
+) -> Callable[[Any], Any]:
+    """``files``: an object an object rule checks (an attachment): a string in it longer
+    than ``MAX_FAST_BYTES`` sends the body to the full walk before anything copies it."""
+    if files:
+
+        def copy_file(value: Any) -> Any:
+            if type(value) is not dict:
+                return value
+            for item in value.values():
+                if type(item) is str and len(item) > MAX_FAST_BYTES:
+                    raise _Bail
+            return copy_object(value) if children else value.copy()
+
     if not children:
 
         def copy_flat(value: Any) -> Any:
             return value.copy() if type(value) is dict else value
 
-        return copy_flat
+        return copy_file if files else copy_flat
 
     pairs = tuple((name, child.copy) for name, child in children)
 
@@ -410,7 +424,7 @@ def _object_copier(children: tuple[tuple[str, _Node], ...]) -> Callable[[Any], A
                 out[name] = copy(item)
         return out
 
-    return copy_object
+    return copy_file if files else copy_object
 
 
 def _array_copier(item: _Node | None) -> Callable[[Any], Any]:
