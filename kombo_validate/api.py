@@ -18,7 +18,7 @@ from .fastpath import FastPath
 from .issues import Issue, PayloadError, Report, excerpt
 from .plan import Walker, compile_plan
 from .rules.attachments import TOTAL_SIZE_WARNING_BYTES
-from .rules.dates import make_date_plain, make_date_rule
+from .rules.dates import make_date_plain, make_date_rule, make_date_strict
 from .schema_errors import issues_from
 from .spec import SpecInfo, load_spec
 
@@ -38,7 +38,7 @@ class Validator:
     """
 
     __slots__ = (
-        "_date_fine",
+        "_answers_date",
         "_date_plain",
         "_date_rule",
         "_engine",
@@ -56,7 +56,7 @@ class Validator:
     _fast: FastPath | None
     _date_rule: Callable[[str, Path, Ctx], str]
     _date_plain: Callable[[str], bool] | None
-    _date_fine: Callable[[object], bool]
+    _answers_date: dict[str, Any]
     engine_name: str
 
     def __init__(
@@ -75,7 +75,11 @@ class Validator:
         date_schema = _date_schema(info.request_schema)
         object.__setattr__(self, "_date_rule", make_date_rule(date_schema))
         object.__setattr__(self, "_date_plain", make_date_plain(date_schema))
-        object.__setattr__(self, "_date_fine", self._make_date_fine())
+        # DATE answers in the form _date_check takes silently, for Questions.proves
+        strict_date: dict[str, Any] = {"type": "string", **make_date_strict(date_schema)}
+        if isinstance(date_schema.get("pattern"), str):
+            strict_date["pattern"] = date_schema["pattern"]
+        object.__setattr__(self, "_answers_date", strict_date)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Validator is immutable")
@@ -118,7 +122,9 @@ class Validator:
             wire, proven = fast
         if isinstance(wire, dict):
             given = wire.get(_ANSWERS)
-            if qs is not None and not (type(given) is list and qs.proves(given, self._date_fine)):
+            if qs is not None and not (
+                type(given) is list and qs.proves(given, self._answers_date)
+            ):
                 answers = qs.check_answers(given, ctx, (_ANSWERS,), date_check=self._date_check)
                 if answers is not None:
                     wire[_ANSWERS] = answers
@@ -161,15 +167,6 @@ class Validator:
             if any(p == ptr or p.startswith(ptr + "/") for p in reported):
                 continue  # a rule already said what is wrong here, more precisely
             ctx.error(path, code, message)
-
-    def _make_date_fine(self) -> Callable[[object], bool]:
-        """For Questions.proves: a DATE answer the full check passes (built once)."""
-        check = self._date_check
-
-        def date_fine(value: object) -> bool:
-            return type(value) is str and check(value) is None
-
-        return date_fine
 
     def _date_check(self, value: str) -> str | None:
         """For DATE answers: an error message unless ``value`` is in the spec's date form."""

@@ -29,8 +29,8 @@ from typing import Any
 from .context import Ctx, Path
 from .issues import ContextError, excerpt, pointer
 from .restrictions import IssueBuffer, decoded_size, mime_accepted, normalise_mime_types
-from .rules.emails import email_plain, is_email
-from .rules.uris import is_http_url, uri_plain
+from .rules.emails import EMAIL_STRICT, email_plain, is_email
+from .rules.uris import URI_STRICT, is_http_url, uri_plain
 
 __all__ = [
     "FORMAT_TYPES",
@@ -209,9 +209,12 @@ class _Format:
     def fine(self, value: object) -> bool:
         return False
 
-    def proof_fine(self, date_fine: Callable[[object], bool]) -> Callable[[object], bool]:
-        """``fine`` for ``Questions.proves``; ``date_fine``: a DATE answer check passes."""
-        return self.fine
+    def strict(self, date: dict[str, Any]) -> dict[str, Any] | bool:
+        """``fine`` as a JSON Schema for jsonschema-rs, formats asserted (False: none).
+
+        For ``Questions.proves``; ``date`` is the Validator's strict date schema.
+        """
+        return False
 
     def check(self, q: _Question, value: object, p: Path, run: _Run) -> object:
         raise NotImplementedError
@@ -246,6 +249,19 @@ class _Text(_Format):
         if self.display_type == "URL":
             return uri_plain(value) is not None  # a plain http(s) URL is_http_url() takes
         return True
+
+    def strict(self, date: dict[str, Any]) -> dict[str, Any] | bool:
+        out: dict[str, Any] = {"type": "string"}
+        if self.max_length is not None:  # UTF-16 units: 2 per character at most, 1 if ASCII
+            out["anyOf"] = [
+                {"maxLength": self.max_length // 2},
+                {"maxLength": self.max_length, "pattern": "^[\\x00-\\x7f]*$"},
+            ]
+        if self.display_type == "EMAIL":
+            out["pattern"] = EMAIL_STRICT
+        elif self.display_type == "URL":
+            out["pattern"] = URI_STRICT
+        return out
 
     def check(self, q: _Question, value: object, p: Path, run: _Run) -> object:
         if not isinstance(value, str):
@@ -307,6 +323,10 @@ class _Select(_Format):
             return len(set(value)) == len(value) and self._ids.issuperset(value)
         except TypeError:  # an unhashable element
             return False
+
+    def strict(self, date: dict[str, Any]) -> dict[str, Any] | bool:
+        ids = {"type": "string", "enum": sorted(self._ids)}
+        return {"type": "array", "items": ids, "uniqueItems": True} if self.multi else ids
 
     def describe(self) -> str:
         kind = "MULTI_SELECT" if self.multi else "SINGLE_SELECT"
@@ -393,6 +413,9 @@ class _Boolean(_Format):
     def fine(self, value: object) -> bool:
         return type(value) is bool
 
+    def strict(self, date: dict[str, Any]) -> dict[str, Any] | bool:
+        return {"type": "boolean"}
+
     def check(self, q: _Question, value: object, p: Path, run: _Run) -> object:
         if not isinstance(value, bool):
             run.error(
@@ -420,6 +443,12 @@ class _Number(_Format):
         hi = _MAX_FLOAT if self.max is None else self.max
         return lo <= value <= hi
 
+    def strict(self, date: dict[str, Any]) -> dict[str, Any] | bool:
+        # "number", not "integer": jsonschema-rs takes a 4,300-digit int for an integer
+        lo = -_MAX_FLOAT if self.min is None else self.min
+        hi = _MAX_FLOAT if self.max is None else self.max
+        return {"type": "number", "minimum": lo, "maximum": hi}
+
     def check(self, q: _Question, value: object, p: Path, run: _Run) -> object:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             run.error(
@@ -446,8 +475,8 @@ class _Date(_Format):
 
     can_be_empty = True
 
-    def proof_fine(self, date_fine: Callable[[object], bool]) -> Callable[[object], bool]:
-        return date_fine
+    def strict(self, date: dict[str, Any]) -> dict[str, Any] | bool:
+        return date
 
     def check(self, q: _Question, value: object, p: Path, run: _Run) -> object:
         if not isinstance(value, str):
@@ -500,6 +529,24 @@ class _File(_Format):
             if isinstance(value.get("data_url"), str):
                 return False
         return True
+
+    def strict(self, date: dict[str, Any]) -> dict[str, Any] | bool:
+        props: dict[str, Any] = {}
+        if self.accepted_mime_types is not None:
+            accepted: list[Any] = [{"not": {"type": "string"}}, {"enum": sorted(self._exact)}]
+            for entry in self.accepted_mime_types:
+                if entry == "*/*":
+                    accepted = [True]
+                    break
+                if entry.endswith("/*") and re.fullmatch(r"[a-z0-9]+/\*", entry):
+                    accepted.append({"pattern": "^" + entry[:-1]})
+            # a content type the core proved is lowercase without parameters: _mime_key's
+            props["content_type"] = {"anyOf": accepted}
+        limit = self.max_file_size_bytes
+        if limit is not None:
+            props["data"] = {"maxLength": limit // 3 * 4}  # decodes to at most ``limit``
+            props["data_url"] = {"not": {"type": "string"}}  # a size nobody knows
+        return {"type": "object", "properties": props}
 
     def check(self, q: _Question, value: object, p: Path, run: _Run) -> object:
         # name / data / data_url / base64 themselves are the core's attachment rules
@@ -733,7 +780,7 @@ class Questions:
     #: question id -> (question, its format's fast check, whether an empty answer is
     #: warned about right away: required and unconditional), for check_answers
     _plan: dict[str, tuple[_Question, Callable[[object], bool], bool]]
-    _fast: dict[int, tuple[Callable[[object], bool], Callable[[Any], bool]]]
+    _fast: dict[int, tuple[dict[str, Any], Callable[[Any], bool]]]
 
     def __init__(self, raw: object) -> None:
         items = _question_items(raw)
@@ -758,7 +805,7 @@ class Questions:
         }
         object.__setattr__(self, "_plan", plan)
         #: id(date check) -> (that check, the compiled answers proof), built on first use
-        fast: dict[int, tuple[Callable[[object], bool], Callable[[Any], bool]]] = {}
+        fast: dict[int, tuple[dict[str, Any], Callable[[Any], bool]]] = {}
         object.__setattr__(self, "_fast", fast)
 
     @classmethod
@@ -821,19 +868,20 @@ class Questions:
 
     # ----------------------------------------------------------------------- check
 
-    def proves(self, answers: list[Any], date_fine: Callable[[object], bool]) -> bool:
+    def proves(self, answers: list[Any], date: dict[str, Any]) -> bool:
         """True when :meth:`check_answers` would report nothing and change nothing.
 
-        One tight loop built on first use per ``date_fine`` (the Validator's "a DATE
-        answer in its date form"; see ``answers_fast``). False means "not proven".
+        Decided by jsonschema-rs against a schema built from these questions on
+        first use per ``date`` (the Validator's strict date schema; see
+        ``answers_fast``). False means "not proven", never "wrong".
         """
-        entry: tuple[Callable[[object], bool], Callable[[Any], bool]] | None
-        entry = self._fast.get(id(date_fine))
-        if entry is None or entry[0] is not date_fine:
+        entry: tuple[dict[str, Any], Callable[[Any], bool]] | None
+        entry = self._fast.get(id(date))
+        if entry is None or entry[0] is not date:
             from .answers_fast import compile_proof
 
-            entry = (date_fine, compile_proof(self._questions, _matches, date_fine))
-            self._fast[id(date_fine)] = entry
+            entry = (date, compile_proof(self._questions, date))
+            self._fast[id(date)] = entry
         return entry[1](answers)
 
     def check_answers(

@@ -25,7 +25,7 @@ PATH = ("screening_question_answers",)
 
 
 def proves(qs: Questions, answers: Any) -> bool:
-    return qs.proves(answers, V._date_fine)
+    return qs.proves(answers, V._answers_date)
 
 
 def silent(qs: Questions, answers: list[Any]) -> bool:
