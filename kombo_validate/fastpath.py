@@ -41,7 +41,7 @@ from .plan import (
     leaf_walker,
     node_of,
 )
-from .rules import RULES, Where
+from .rules import RULES, STRICT_FORMATS, Where
 
 __all__ = ["FastPath", "strict_leaf"]
 
@@ -163,7 +163,9 @@ class _Lazy:
     def __call__(self, value: Any) -> bool:
         is_valid = self._is_valid
         if is_valid is None:
-            compiled = self._rs.Draft202012Validator(self._schema, validate_formats=True)
+            compiled = self._rs.Draft202012Validator(
+                self._schema, validate_formats=True, formats=STRICT_FORMATS
+            )
             is_valid = self._is_valid = compiled.is_valid
         return is_valid(value)
 
@@ -207,7 +209,9 @@ class FastPath:
             return _is_str
         if lazy:
             return _Lazy(self._rs, schema)
-        compiled = self._rs.Draft202012Validator(schema, validate_formats=True)
+        compiled = self._rs.Draft202012Validator(
+            schema, validate_formats=True, formats=STRICT_FORMATS
+        )
         is_valid: Callable[[Any], bool] = compiled.is_valid
         return is_valid
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .attachments import (
+    BASE64_FORMAT,
     attachment_rule,
     attachment_strict,
     content_type_plain,
@@ -29,6 +30,7 @@ from .attachments import (
     data_converter,
     data_plain,
     is_attachment_schema,
+    is_base64,
 )
 from .countries import alpha2_codes, country_rule
 from .dates import date_converter, make_date_plain, make_date_rule, make_date_strict
@@ -36,7 +38,7 @@ from .emails import EMAIL_STRICT, email_plain, email_rule
 from .enums import make_enum_plain, make_enum_rule
 from .uris import URI_STRICT, make_uri_rule, uri_plain
 
-__all__ = ["ALWAYS", "RULES", "Plain", "Rule", "Strict", "Where"]
+__all__ = ["ALWAYS", "RULES", "STRICT_FORMATS", "Plain", "Rule", "Strict", "Where"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,10 @@ def _never(schema: dict[str, Any], where: Where) -> Plain | None:
 #: a JSON Schema fragment, for jsonschema-rs with formats asserted, under which the
 #: rule leaves a value alone and reports nothing (True: always; False: never known)
 Strict = dict[str, Any] | bool
+
+
+#: the custom formats the strict fragments use, for jsonschema-rs ``formats=``
+STRICT_FORMATS: dict[str, Callable[[str], bool]] = {BASE64_FORMAT: is_base64}
 
 
 def _cannot(schema: dict[str, Any], where: Where) -> Strict:
