@@ -437,14 +437,14 @@ def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
 #
 # The common case of a closed object (fixed properties, no unknown key) is one
 # specialised function per object schema, generated as Python source when the plan
-# is compiled (like fastjsonschema). Nested closed objects and arrays of them are
-# inlined into it, so the whole typed part of a body is one function call: an exact
-# dict whose keys are all known and whose values are of ``_PLAIN_TYPES`` is copied in
-# C, and only the properties that need it are looked at -- each one inline, with the
-# rule's "nothing to do" checks (``StrSkip``) tested before any call and the path
-# tuple built only when a call is made. Anything else (not a dict, too deep, a
-# cycle, an unknown key, None, a tuple, a subclass, a number out of range) goes to
-# the generic walker of that object or array, which reports it.
+# is compiled (like fastjsonschema): an exact dict whose keys are all known and
+# whose values are of ``_PLAIN_TYPES`` is copied in C, and only the properties that
+# need it are looked at, each with the rule's "nothing to do" checks (``StrSkip``)
+# tested before any call and the path tuple built only when a call is made.
+# Anything else (not a dict, too deep, a cycle, an unknown key, None, a tuple, a
+# subclass, a number out of range) goes to the generic walker of that object, which
+# reports it. The generators (``ObjectGen``, ``ArrayGen``, ``AnyOfGen``) stay on the
+# walkers: the fast path (``fastpath``) builds its strict schemas from them.
 # ``generated_source(walker)`` returns the source for debugging; tracebacks show
 # its lines.
 
@@ -479,7 +479,7 @@ class AnyOfGen:
 
 
 class ObjectGen:
-    """What the generator needs to inline the bulk path of one closed object schema."""
+    """What the generator (and the fast path) needs of one closed object schema."""
 
     __slots__ = (
         "fast_types",
@@ -522,7 +522,7 @@ class ObjectGen:
 
 
 class ArrayGen:
-    """What the generator needs to inline an array walker."""
+    """What the fast path needs of an array walker."""
 
     __slots__ = ("fast", "generic", "item", "schema")
 
@@ -569,7 +569,6 @@ class _Emitter:
         }
         self.lines: list[str] = []
         self.serial = itertools.count()
-        self.deepest = 0
 
     def const(self, prefix: str, value: object) -> str:
         for name, known in self.env.items():
@@ -600,7 +599,6 @@ class _Emitter:
     def object(
         self, gen: ObjectGen, x: str, o: str, path: tuple[str, ...], depth: int, indent: int
     ) -> None:
-        self.deepest = max(self.deepest, depth)
         cond = [
             f"type({x}) is dict",
             f"{self.const('K', gen.known)}.issuperset({x})",
@@ -627,59 +625,15 @@ class _Emitter:
             elif skip is not None:
                 test += f" and not ({self.plain_test(v, skip)})"
             self.line(indent + 1, f"if {test}:")
-            self.value(walker, v, f"{o}[{name!r}]", (*path, repr(name)), depth + 1, indent + 2)
+            # a call, not inlined: generating each object's whole subtree tripled the
+            # plan's build time (cold start) for 6% of a walk the fast path mostly skips
+            self.call(walker, v, f"{o}[{name!r}]", (*path, repr(name)), depth + 1, indent + 2)
         if gen.specials:
             self.line(indent + 1, f"active.discard(id({x}))")
         for rule in gen.rules:
             self.line(indent + 1, f"{self.const('r', rule)}({o}, {_path_code(path)}, ctx)")
         self.line(indent, "else:")
         self.call(gen.generic, x, o, path, depth, indent + 1)
-
-    def array(
-        self, gen: ArrayGen, x: str, o: str, path: tuple[str, ...], depth: int, indent: int
-    ) -> None:
-        self.deepest = max(self.deepest, depth)
-        self.line(indent, f"if type({x}) is list and id({x}) not in active:")
-        self.line(indent + 1, f"{o} = {x}.copy()")
-        i, y = self.local("i"), self.local("y")
-        inline = _gen_of(gen.item)
-        if inline is None and gen.fast is not None:
-            fast = self.const("T", gen.fast)
-            self.line(
-                indent + 1,
-                f"if not {self.const('F', frozenset({gen.fast}))}.issuperset(map(type, {o})):",
-            )
-            indent += 1
-            loop_test = f"type({y}) is not {fast}"
-        else:
-            loop_test = ""
-        self.line(indent + 1, f"active.add(id({x}))")
-        self.line(indent + 1, f"for {i}, {y} in enumerate({o}):")
-        if loop_test:
-            self.line(indent + 2, f"if {loop_test}:")
-            self.call(gen.item, y, f"{o}[{i}]", (*path, i), depth + 1, indent + 3)
-        else:
-            self.value(gen.item, y, f"{o}[{i}]", (*path, i), depth + 1, indent + 2)
-        self.line(indent + 1, f"active.discard(id({x}))")
-        if loop_test:
-            indent -= 1
-        self.line(indent, "else:")
-        self.call(gen.generic, x, o, path, depth, indent + 1)
-
-    def value(
-        self, walker: Walker, x: str, target: str, path: tuple[str, ...], depth: int, indent: int
-    ) -> None:
-        """``target = walker(x)``, inlined when the walker is a generated one."""
-        gen = _gen_of(walker)
-        if gen is None:
-            self.call(walker, x, target, path, depth, indent)
-            return
-        o = self.local("o")
-        if isinstance(gen, ObjectGen):
-            self.object(gen, x, o, path, depth, indent)
-        else:
-            self.array(gen, x, o, path, depth, indent)
-        self.line(indent, f"{target} = {o}")
 
     def call(
         self, walker: Walker, x: str, target: str, path: tuple[str, ...], depth: int, indent: int
@@ -702,7 +656,7 @@ def _generate_bulk(gen: ObjectGen) -> Walker:
     em.line(1, "active = ctx.active")
     em.object(gen, "value", "out", ("*path",), 0, 1)
     em.line(1, "return out")
-    em.env["LIMIT"] = MAX_DEPTH - em.deepest
+    em.env["LIMIT"] = MAX_DEPTH
     em.env["generic"] = gen.generic
     source = "\n".join(
         [
