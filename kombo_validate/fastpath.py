@@ -23,6 +23,8 @@ raises for a bad body: a jsonschema-rs error counts as "not proven".
 
 from __future__ import annotations
 
+import itertools
+import linecache
 import marshal
 import sys
 from collections.abc import Callable
@@ -123,11 +125,13 @@ class _Node:
     """One container position of the plan, with its strict validators and walker."""
 
     __slots__ = (
+        "branches",
         "children",
-        "copy",
+        "files",
         "full",
         "gen",
         "item",
+        "kind",
         "own",
         "shallow",
         "steps",
@@ -147,7 +151,12 @@ class _Node:
     item: _Node | None
     full: Callable[[Any], bool]
     shallow: Callable[[Any], bool]
-    copy: Callable[[Any], Any]
+    #: "object", "array", "any" (anyOf/oneOf) or "free" (free-form data), for the copy
+    kind: str
+    #: an object an object rule checks (an attachment): its strings' sizes are looked at
+    files: bool
+    #: an anyOf's container branches by Python type
+    branches: dict[type, _Node]
 
 
 class _Lazy:
@@ -195,6 +204,7 @@ class FastPath:
         self._rs = jsonschema_rs
         self._root = self._node(root, Where())
         self._root.full = self._validator(self._root.strict, lazy=False)  # every body uses it
+        self._copy = _generate_copy(self._root)
 
     # ------------------------------------------------------------------ building
 
@@ -223,6 +233,7 @@ class FastPath:
         node.steps = ()
         node.own = _never
         node.item = None
+        node.kind, node.files, node.branches = "free", False, {}
         gen = node_of(walker)
         if isinstance(gen, ObjectGen):
             self._object(node, gen)
@@ -232,7 +243,6 @@ class FastPath:
             self._any_of(node, gen, where)
         else:  # free-form data: only the walk can check it
             node.strict = False
-            node.copy = _as_is
         node.full = self._validator(node.strict)
         if not hasattr(node, "shallow"):
             node.shallow = node.full
@@ -242,7 +252,7 @@ class FastPath:
         schema = gen.schema
         props = schema.get("properties") or {}
         if "allOf" in schema or not isinstance(props, dict):
-            node.strict, node.copy = False, _as_is
+            node.strict = False
             return
         children: list[tuple[str, _Node]] = []
         specials = {name for name, _walker, _skip, _numeric in gen.specials}
@@ -277,7 +287,7 @@ class FastPath:
         if not gen.rules:  # an object rule sees all values together: then walk it whole
             own = {name: _NOT_NULL for name in props}
             node.own = self._validator({**base, "properties": own})
-        node.copy = _object_copier(node.children, bool(gen.rules))
+        node.kind, node.files = "object", bool(gen.rules)
 
     def _array(self, node: _Node, gen: ArrayGen) -> None:
         item_gen = node_of(gen.item)
@@ -288,13 +298,12 @@ class FastPath:
             node.shallow = self._validator({**base, "items": True})
         else:
             node.strict = {**base, "items": strict_leaf(gen.schema.get("items"), Where())}
-        node.copy = _array_copier(node.item)
+        node.kind = "array"
 
     def _any_of(self, node: _Node, gen: AnyOfGen, where: Where) -> None:
         # The walk gives a value to the first branch its type fits that reports no
         # error: when the value passes that branch's strict schema, that is the one.
         clauses: list[Any] = []
-        copies: dict[type, Callable[[Any], Any]] = {}
         first: dict[str, tuple[Any, Walker] | None] = {
             t: next(iter(gen.by_type.get(t) or ()), None) for t in _JSON_TYPES
         }
@@ -311,14 +320,14 @@ class FastPath:
             schema, walker = candidate
             if json_type in _CONTAINERS:
                 child = self._node(walker, where)
-                copies[_CONTAINERS[json_type]] = child.copy
+                node.branches[_CONTAINERS[json_type]] = child
                 strict = child.strict
             else:
                 strict = strict_leaf(schema, where)
             if strict is not False:
                 clauses.append({"allOf": [{"type": json_type}, strict]})
         node.strict = {"anyOf": clauses} if clauses else False
-        node.copy = _any_of_copier(copies)
+        node.kind = "any"
 
     # ------------------------------------------------------------------ running
 
@@ -331,7 +340,7 @@ class FastPath:
         """
         root = self._root
         try:
-            wire = root.copy(body)  # first: it refuses a large file before marshal copies it
+            wire = self._copy(body)  # first: it refuses a large file before marshal copies it
         except _Bail:
             return None
         try:
@@ -393,79 +402,90 @@ def _schema_of(candidate: tuple[Any, Walker] | None) -> Any:
     return None if candidate is None else candidate[0]
 
 
-def _object_copier(
-    children: tuple[tuple[str, _Node], ...], files: bool = False
-) -> Callable[[Any], Any]:
-    """``files``: an object an object rule checks (an attachment): a string in it longer
-    than ``MAX_FAST_BYTES`` sends the body to the full walk before anything copies it."""
-    if files:
-
-        def copy_file(value: Any) -> Any:
-            if type(value) is not dict:
-                return value
-            for item in value.values():
-                if type(item) is str and len(item) > MAX_FAST_BYTES:
-                    raise _Bail
-            return copy_object(value) if children else value.copy()
-
-    if not children:
-
-        def copy_flat(value: Any) -> Any:
-            return value.copy() if type(value) is dict else value
-
-        return copy_file if files else copy_flat
-
-    pairs = tuple((name, child.copy) for name, child in children)
-
-    def copy_object(value: Any) -> Any:
-        if type(value) is not dict:
-            return value  # the strict schema rejects it; the walk reports it
-        out = value.copy()
-        get = out.get
-        for name, copy in pairs:
-            item = get(name, _MISSING)
-            if item is not _MISSING:
-                out[name] = copy(item)
-        return out
-
-    return copy_file if files else copy_object
+# ----------------------------------------------------------------------------- the copy
+#
+# One generated function copies every typed container of a body (dict.copy and
+# list.copy, strings shared), nested code rather than a call per container. What
+# is not the container its place expects is left as it is: the strict schema
+# rejects it and the repair walks it. A tuple where an array goes raises _Bail
+# (jsonschema-rs would take it for an array), as does a string over
+# MAX_FAST_BYTES in an attachment-shaped object.
 
 
-def _array_copier(item: _Node | None) -> Callable[[Any], Any]:
-    if item is None:
+class _CopyWriter:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.serial = itertools.count()
 
-        def copy_flat(value: Any) -> Any:
-            if type(value) is list:
-                return value.copy()
-            if type(value) is tuple:
-                raise _Bail  # jsonschema-rs takes a tuple for an array
-            return value
+    def name(self, prefix: str) -> str:
+        return f"{prefix}{next(self.serial)}"
 
-        return copy_flat
+    def line(self, indent: int, text: str) -> None:
+        self.lines.append("    " * indent + text)
 
-    copy_item = item.copy
+    def node(self, node: _Node, x: str, target: str, indent: int) -> None:
+        """Source that sets ``target`` to the copy of ``x`` (a local name)."""
+        if node.kind == "object":
+            self.object(node, x, target, indent)
+        elif node.kind == "array":
+            self.array(node, x, target, indent)
+        elif node.kind == "any" and node.branches:
+            self.line(indent, f"if type({x}) is tuple:")
+            self.line(indent + 1, "raise BAIL")
+            for py_type, child in node.branches.items():
+                self.line(indent, f"if type({x}) is {py_type.__name__}:")
+                self.node(child, x, target, indent + 1)
+        elif node.kind == "any":
+            self.line(indent, f"if type({x}) is tuple:")
+            self.line(indent + 1, "raise BAIL")
 
-    def copy_array(value: Any) -> Any:
-        if type(value) is list:
-            return [copy_item(v) for v in value]
-        if type(value) is tuple:
-            raise _Bail
-        return value
+    def object(self, node: _Node, x: str, target: str, indent: int) -> None:
+        self.line(indent, f"if type({x}) is dict:")
+        if node.files:
+            item = self.name("s")
+            self.line(indent + 1, f"for {item} in {x}.values():")
+            self.line(indent + 2, f"if type({item}) is str and len({item}) > LIMIT:")
+            self.line(indent + 3, "raise BAIL")
+        out = self.name("o")
+        self.line(indent + 1, f"{out} = {x}.copy()")
+        for name, child in node.children:
+            if child.kind == "free" or (child.kind == "any" and not child.branches):
+                if child.kind == "any":
+                    value = self.name("v")
+                    self.line(indent + 1, f"{value} = {out}.get({name!r})")
+                    self.node(child, value, f"{out}[{name!r}]", indent + 1)
+                continue
+            value = self.name("v")
+            self.line(indent + 1, f"{value} = {out}.get({name!r}, MISSING)")
+            self.line(indent + 1, f"if {value} is not MISSING:")
+            self.node(child, value, f"{out}[{name!r}]", indent + 2)
+        self.line(indent + 1, f"{target} = {out}")
 
-    return copy_array
+    def array(self, node: _Node, x: str, target: str, indent: int) -> None:
+        self.line(indent, f"if type({x}) is list:")
+        item = node.item
+        if item is None or item.kind == "free":
+            self.line(indent + 1, f"{target} = {x}.copy()")
+        else:
+            out, i, y = self.name("o"), self.name("i"), self.name("y")
+            self.line(indent + 1, f"{out} = {x}.copy()")
+            self.line(indent + 1, f"for {i}, {y} in enumerate({out}):")
+            self.node(item, y, f"{out}[{i}]", indent + 2)
+            self.line(indent + 1, f"{target} = {out}")
+        self.line(indent, f"elif type({x}) is tuple:")
+        self.line(indent + 1, "raise BAIL")
 
 
-def _any_of_copier(copies: dict[type, Callable[[Any], Any]]) -> Callable[[Any], Any]:
-    get = copies.get
-
-    def copy_any_of(value: Any) -> Any:
-        t = type(value)
-        if t is tuple:
-            raise _Bail
-        copy = get(t)
-        return value if copy is None else copy(value)
-
-    return copy_any_of
+def _generate_copy(root: _Node) -> Callable[[Any], Any]:
+    writer = _CopyWriter()
+    writer.node(root, "value", "value", 1)
+    source = "\n".join(["def copy_body(value):", *writer.lines, "    return value", ""])
+    env: dict[str, Any] = {"MISSING": _MISSING, "LIMIT": MAX_FAST_BYTES, "BAIL": _Bail}
+    filename = "<kombo_validate.fastpath copy>"
+    exec(compile(source, filename, "exec"), env)  # our own source, built above
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    copy: Callable[[Any], Any] = env["copy_body"]
+    return copy
 
 
 def _repair(node: _Node, value: Any, wire: Any, path: Path, ctx: Ctx) -> Any:
