@@ -485,6 +485,15 @@ def hot_rows(s: Settings, kv: Any, why: str) -> list[Row]:
                 None,
                 lambda: "Questions(raw) built once",
             )
+            if sdk is not None:  # the hot-path form the README recommends, beside the SDK
+                row(
+                    f"check() large+30q precompiled vs {SDK_NAME}",
+                    "large_pre",
+                    sdk_call(sdk, large),
+                    SDK_NAME,
+                    None,
+                    lambda: "Questions(raw) built once; peer: " + sdk_outcome(sdk, large),
+                )
     # (c) the example plus a 2 MiB attachment
     import binascii
 
