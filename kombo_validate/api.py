@@ -1,8 +1,9 @@
 """The public entry points: :class:`Validator`, and ``check``/``prepare`` on a default one.
 
-Data flows one way: spec → plan (built once per Validator) → one walk over the
-body (JSON-ness, normalisation, domain rules) → the schema engine on the wire
-copy (only for details when it is invalid) → one Report.
+Data flows one way: spec → plan (built once per Validator) and the fast path's
+strict schema (built from the plan) → a body proven wire-ready in jsonschema-rs,
+or walked where it is not (JSON-ness, normalisation, domain rules) → the schema
+engine on the wire copy (only for details when it is not proven) → one Report.
 """
 
 from __future__ import annotations
