@@ -264,10 +264,7 @@ class FastPath:
             if name in specials and (node_of(walker) is not None or _is_free(sub)):
                 child = self._node(walker, where)
                 children.append((name, child))
-                full_props[name] = child.strict
-                if isinstance(sub, dict) and "allOf" in sub and child.strict is not False:
-                    # the plan walks the branches merged; the schema says all of them
-                    full_props[name] = {"allOf": [_strip_formats(sub), child.strict]}
+                full_props[name] = _as_written(sub, child.strict)
                 # the object's own walk drops a None (or, if allowed, keeps it): not proven
                 shallow_props[name] = _NOT_NULL
             else:
@@ -294,7 +291,7 @@ class FastPath:
         base = _base(gen.schema)
         if item_gen is not None:
             node.item = self._node(gen.item, Where())
-            node.strict = {**base, "items": node.item.strict}
+            node.strict = {**base, "items": _as_written(gen.schema.get("items"), node.item.strict)}
             node.shallow = self._validator({**base, "items": True})
         else:
             node.strict = {**base, "items": strict_leaf(gen.schema.get("items"), Where())}
@@ -321,12 +318,14 @@ class FastPath:
             if json_type in _CONTAINERS:
                 child = self._node(walker, where)
                 node.branches[_CONTAINERS[json_type]] = child
-                strict = child.strict
+                strict = _as_written(schema, child.strict)
             else:
                 strict = strict_leaf(schema, where)
             if strict is not False:
                 clauses.append({"allOf": [{"type": json_type}, strict]})
         node.strict = {"anyOf": clauses} if clauses else False
+        if node.strict is not False and "oneOf" in gen.schema:  # and no more than one
+            node.strict = {"allOf": [_strip_formats({"oneOf": gen.schema["oneOf"]}), node.strict]}
         node.kind = "any"
 
     # ------------------------------------------------------------------ running
@@ -358,6 +357,14 @@ class FastPath:
 
 _JSON_TYPES = ("string", "boolean", "integer", "number", "null", "object", "array")
 _CONTAINERS: dict[str, type] = {"object": dict, "array": list}
+
+
+def _as_written(schema: Any, strict: Any) -> Any:
+    """``strict`` for a container the plan walks with its ``allOf`` merged: and the
+    schema as written (a merge keeps the first of two conflicting keywords)."""
+    if strict is False or not (isinstance(schema, dict) and "allOf" in schema):
+        return strict
+    return {"allOf": [_strip_formats(schema), strict]}
 
 
 def _is_free(schema: Any) -> bool:

@@ -333,6 +333,46 @@ def test_a_spec_with_another_enum_and_a_new_date_field_flows_through() -> None:
     assert pairs(report) == [("/candidate/birth_date", "date.invalid")]
 
 
+def _spec_with_candidate_property(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    import yaml
+
+    doc: dict[str, Any] = yaml.safe_load(bundled_spec_path().read_text(encoding="utf-8"))
+    body = doc["components"]["schemas"]["PostAtsJobsJobIdApplicationsRequestBody"]
+    body["properties"]["candidate"]["properties"][name] = schema
+    return doc
+
+
+def test_a_one_of_both_of_whose_branches_fit_is_not_proven() -> None:
+    doc = _spec_with_candidate_property(
+        "nickname", {"oneOf": [{"type": "string"}, {"type": "string", "maxLength": 3}]}
+    )
+    fast, slow = Validator(doc), Validator(doc)
+    object.__setattr__(slow, "_fast", None)
+    body = minimal(nickname="Ada")  # fits both branches: oneOf fails
+    assert proven(body, fast) is False
+    assert full(fast.check(body)) == full(slow.check(body))
+    assert pairs(fast.check(body)) == [("/candidate/nickname", "schema.one_of")]
+    assert proven(minimal(nickname="Adelaide"), fast) is True
+
+
+def test_an_all_of_object_is_proven_against_its_branches_as_written() -> None:
+    doc = _spec_with_candidate_property(
+        "pet",
+        {
+            "allOf": [
+                {"type": "object", "properties": {"kind": {"type": "string", "enum": ["cat"]}}},
+                {"type": "object", "properties": {"kind": {"type": "string", "enum": ["dog"]}}},
+            ]
+        },
+    )
+    fast, slow = Validator(doc), Validator(doc)
+    object.__setattr__(slow, "_fast", None)
+    body = minimal(pet={"kind": "cat"})  # the merged walk sees the first enum only
+    assert proven(body, fast) is False
+    assert full(fast.check(body)) == full(slow.check(body))
+    assert not fast.check(body).ok
+
+
 # --------------------------------------------------------------------------- properties
 
 
