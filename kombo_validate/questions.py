@@ -881,6 +881,8 @@ class Questions:
             from .answers_fast import compile_proof
 
             entry = (date, compile_proof(self._questions, date))
+            if len(self._fast) >= 8:  # one per Validator: bounded for long-lived Questions
+                self._fast.clear()
             self._fast[id(date)] = entry
         return entry[1](answers)
 
