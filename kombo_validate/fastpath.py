@@ -14,10 +14,12 @@ Built once per Validator from the plan (never from a second reading of the spec)
    passes, the plan's walk would change nothing and report nothing, and the schema
    engine would accept the body (the strict schema only narrows the request schema).
 
-When it fails, only the failing parts are walked: the strict sub-schemas of each
-container (with and without their containers' contents) find the smallest
-containers that fail, and the plan's walker of each re-walks it from the input, so
-issues, changes and document order are exactly the full walk's. Nothing here ever
+When it fails, only the failing parts are walked: each container's strict
+sub-schema finds the containers that fail; one in the shape the plan's bulk path
+takes is repaired part by part in that path's order (its scalars by the plan's
+generated walk of them, its containers looked into), anything else is re-walked
+whole by its plan walker from the input, so issues, changes and their order are
+exactly the full walk's. Nothing here ever
 raises for a bad body: a jsonschema-rs error counts as "not proven".
 """
 
@@ -126,13 +128,13 @@ class _Node:
 
     __slots__ = (
         "branches",
+        "by_parts",
         "children",
         "files",
         "full",
         "gen",
         "item",
         "kind",
-        "own",
         "shallow",
         "steps",
         "strict",
@@ -146,8 +148,9 @@ class _Node:
     #: an object's walk in its bulk path's order: runs of scalar properties (a
     #: generated walk of them, see plan.leaf_walker) and container properties
     steps: tuple[LeafWalker | tuple[str, _Node], ...] | None
-    #: an object's own keywords (keys, required, no None); ``_never``: walk it whole
-    own: Callable[[Any], bool]
+    #: an object without object rules: in the bulk path's shape it is repaired part by
+    #: part (an object rule sees all values together: then it is walked whole)
+    by_parts: bool
     item: _Node | None
     full: Callable[[Any], bool]
     shallow: Callable[[Any], bool]
@@ -231,7 +234,7 @@ class FastPath:
         node.children = ()
         node.gen = None
         node.steps = ()
-        node.own = _never
+        node.by_parts = False
         node.item = None
         node.kind, node.files, node.branches = "free", False, {}
         gen = node_of(walker)
@@ -257,7 +260,6 @@ class FastPath:
         children: list[tuple[str, _Node]] = []
         specials = {name for name, _walker, _skip, _numeric in gen.specials}
         full_props: dict[str, Any] = {}
-        shallow_props: dict[str, Any] = {}
         for name, sub in props.items():
             where = Where(name, schema)
             walker = gen.walkers[name]
@@ -265,10 +267,8 @@ class FastPath:
                 child = self._node(walker, where)
                 children.append((name, child))
                 full_props[name] = _as_written(sub, child.strict)
-                # the object's own walk drops a None (or, if allowed, keeps it): not proven
-                shallow_props[name] = _NOT_NULL
             else:
-                full_props[name] = shallow_props[name] = strict_leaf(sub, where)
+                full_props[name] = strict_leaf(sub, where)
         fragments = [
             rule.strict(schema, gen.where)
             for rule in RULES
@@ -276,14 +276,11 @@ class FastPath:
         ]
         base = {**_base(schema), "additionalProperties": False}
         node.strict = _with({**base, "properties": full_props}, fragments)
-        shallow = _with({**base, "properties": shallow_props}, fragments)
         node.children = tuple(children)
         node.gen = gen
         node.steps = None  # built on the first repair of this object
-        node.shallow = self._validator(shallow)
         if not gen.rules:  # an object rule sees all values together: then walk it whole
-            own = {name: _NOT_NULL for name in props}
-            node.own = self._validator({**base, "properties": own})
+            node.by_parts = True
         node.kind, node.files = "object", bool(gen.rules)
 
     def _array(self, node: _Node, gen: ArrayGen) -> None:
@@ -400,9 +397,6 @@ def _in_double_range(types: frozenset[str]) -> dict[str, Any]:
     in_range = {"type": "number", "minimum": -_DOUBLE, "maximum": _DOUBLE}
     others = sorted(types - {"number", "integer"})
     return {"anyOf": [{"type": others}, in_range]} if others else in_range
-
-
-_NOT_NULL = {"not": {"type": "null"}}
 
 
 def _schema_of(candidate: tuple[Any, Walker] | None) -> Any:
@@ -530,7 +524,7 @@ def _repair_parts(node: _Node, value: Any, wire: Any, path: Path, ctx: Ctx) -> A
     if type(wire) is dict:
         gen = node.gen
         # the bulk path's shape: then its walk is the steps, in this order
-        if gen is None or not _ok(node.own, wire) or not bulk_shape(gen, wire):
+        if gen is None or not node.by_parts or not bulk_shape(gen, wire):
             raise _WalkWhole
         active.add(id(value))
         steps = node.steps
