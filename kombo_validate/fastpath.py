@@ -26,7 +26,6 @@ raises for a bad body: a jsonschema-rs error counts as "not proven".
 from __future__ import annotations
 
 import itertools
-import linecache
 import marshal
 import sys
 from collections.abc import Callable
@@ -42,6 +41,7 @@ from .plan import (
     Walker,
     _types,
     bulk_shape,
+    define,
     leaf_walker,
     node_of,
 )
@@ -128,9 +128,7 @@ class _Node:
 
     __slots__ = (
         "branches",
-        "by_parts",
         "children",
-        "files",
         "full",
         "gen",
         "item",
@@ -148,18 +146,19 @@ class _Node:
     #: an object's walk in its bulk path's order: runs of scalar properties (a
     #: generated walk of them, see plan.leaf_walker) and container properties
     steps: tuple[LeafWalker | tuple[str, _Node], ...] | None
-    #: an object without object rules: in the bulk path's shape it is repaired part by
-    #: part (an object rule sees all values together: then it is walked whole)
-    by_parts: bool
     item: _Node | None
     full: Callable[[Any], bool]
     shallow: Callable[[Any], bool]
     #: "object", "array", "any" (anyOf/oneOf) or "free" (free-form data), for the copy
     kind: str
-    #: an object an object rule checks (an attachment): its strings' sizes are looked at
-    files: bool
     #: an anyOf's container branches by Python type
     branches: dict[type, _Node]
+
+    @property
+    def has_rules(self) -> bool:
+        """An object an object rule checks (an attachment): the rule sees all its values
+        together, so it is repaired whole, and its strings' sizes are looked at."""
+        return self.gen is not None and bool(self.gen.rules)
 
 
 class _Lazy:
@@ -234,9 +233,8 @@ class FastPath:
         node.children = ()
         node.gen = None
         node.steps = ()
-        node.by_parts = False
         node.item = None
-        node.kind, node.files, node.branches = "free", False, {}
+        node.kind, node.branches = "free", {}
         gen = node_of(walker)
         if isinstance(gen, ObjectGen):
             self._object(node, gen)
@@ -279,9 +277,7 @@ class FastPath:
         node.children = tuple(children)
         node.gen = gen
         node.steps = None  # built on the first repair of this object
-        if not gen.rules:  # an object rule sees all values together: then walk it whole
-            node.by_parts = True
-        node.kind, node.files = "object", bool(gen.rules)
+        node.kind = "object"
 
     def _array(self, node: _Node, gen: ArrayGen) -> None:
         item_gen = node_of(gen.item)
@@ -442,7 +438,7 @@ class _CopyWriter:
 
     def object(self, node: _Node, x: str, target: str, indent: int) -> None:
         self.line(indent, f"if type({x}) is dict:")
-        if node.files:
+        if node.has_rules:
             item = self.name("s")
             self.line(indent + 1, f"for {item} in {x}.values():")
             self.line(indent + 2, f"if type({item}) is str and len({item}) > LIMIT:")
@@ -482,10 +478,7 @@ def _generate_copy(root: _Node) -> Callable[[Any], Any]:
     writer.node(root, "value", "value", 1)
     source = "\n".join(["def copy_body(value):", *writer.lines, "    return value", ""])
     env: dict[str, Any] = {"MISSING": _MISSING, "LIMIT": MAX_FAST_BYTES, "BAIL": _Bail}
-    filename = "<kombo_validate.fastpath copy>"
-    exec(compile(source, filename, "exec"), env)  # our own source, built above
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    copy: Callable[[Any], Any] = env["copy_body"]
+    copy: Callable[[Any], Any] = define(source, "fast path copy", env)
     return copy
 
 
@@ -524,7 +517,7 @@ def _repair_parts(node: _Node, value: Any, wire: Any, path: Path, ctx: Ctx) -> A
     if type(wire) is dict:
         gen = node.gen
         # the bulk path's shape: then its walk is the steps, in this order
-        if gen is None or not node.by_parts or not bulk_shape(gen, wire):
+        if gen is None or node.has_rules or not bulk_shape(gen, wire):
             raise _WalkWhole
         active.add(id(value))
         steps = node.steps

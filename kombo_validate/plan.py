@@ -32,6 +32,7 @@ __all__ = [
     "Walker",
     "bulk_shape",
     "compile_plan",
+    "define",
     "json_type",
     "leaf_walker",
     "node_of",
@@ -335,7 +336,7 @@ def _compile_array(schema: dict[str, Any], where: Where) -> Walker:
             ctx.change(path, value, items, "tuple converted to list")
         return items
 
-    setattr(walk_array, _GEN_ATTR, ArrayGen(schema, item_walker, fast, walk_array))
+    setattr(walk_array, _GEN_ATTR, ArrayGen(schema, item_walker))
     return walk_array
 
 
@@ -461,21 +462,19 @@ _MISSING = object()
 class AnyOfGen:
     """An ``anyOf``/``oneOf`` walker's branches, for the fast path (not inlined)."""
 
-    __slots__ = ("by_type", "fast", "generic", "schema")
+    __slots__ = ("by_type", "fast", "schema")
 
     def __init__(
         self,
         schema: dict[str, Any],
         by_type: dict[str | None, list[tuple[dict[str, Any] | bool, Walker]]],
         fast: type | None,
-        generic: Walker,
     ) -> None:
         self.schema = schema
         #: JSON type -> the (schema, walker) of the branches a value of that type tries, in order
         self.by_type = by_type
         #: values of exactly this type are returned as they are
         self.fast = fast
-        self.generic = generic
 
 
 class ObjectGen:
@@ -524,15 +523,11 @@ class ObjectGen:
 class ArrayGen:
     """What the fast path needs of an array walker."""
 
-    __slots__ = ("fast", "generic", "item", "schema")
+    __slots__ = ("item", "schema")
 
-    def __init__(
-        self, schema: dict[str, Any], item: Walker, fast: type | None, generic: Walker
-    ) -> None:
+    def __init__(self, schema: dict[str, Any], item: Walker) -> None:
         self.schema = schema
         self.item = item
-        self.fast = fast
-        self.generic = generic
 
 
 _GEN_ATTR = "_kombo_validate_gen"
@@ -596,6 +591,21 @@ class _Emitter:
                 tests.append(f"{self.const('p', check)}({var})")
         return " and ".join(tests)
 
+    def special(self, o: str, name: str, skip: StrSkip, numeric: bool, indent: int) -> str:
+        """``v = o[name]`` and ``if`` it needs its walker (the bulk path's test); returns v."""
+        v = self.local("v")
+        self.line(indent, f"{v} = {o}.get({name!r}, MISSING)")
+        test = f"{v} is not MISSING"
+        if numeric:
+            test += (
+                f" and not (type({v}) is int and -LIM <= {v} <= LIM"
+                f" or type({v}) is float and {v} - {v} == 0.0)"
+            )
+        elif skip is not None:
+            test += f" and not ({self.plain_test(v, skip)})"
+        self.line(indent, f"if {test}:")
+        return v
+
     def object(
         self, gen: ObjectGen, x: str, o: str, path: tuple[str, ...], depth: int, indent: int
     ) -> None:
@@ -614,17 +624,7 @@ class _Emitter:
         if gen.specials:
             self.line(indent + 1, f"active.add(id({x}))")
         for name, walker, skip, numeric in gen.specials:
-            v = self.local("v")
-            self.line(indent + 1, f"{v} = {o}.get({name!r}, MISSING)")
-            test = f"{v} is not MISSING"
-            if numeric:
-                test += (
-                    f" and not (type({v}) is int and -LIM <= {v} <= LIM"
-                    f" or type({v}) is float and {v} - {v} == 0.0)"
-                )
-            elif skip is not None:
-                test += f" and not ({self.plain_test(v, skip)})"
-            self.line(indent + 1, f"if {test}:")
+            v = self.special(o, name, skip, numeric, indent + 1)
             # a call, not inlined: generating each object's whole subtree tripled the
             # plan's build time (cold start) for 6% of a walk the fast path mostly skips
             self.call(walker, v, f"{o}[{name!r}]", (*path, repr(name)), depth + 1, indent + 2)
@@ -668,15 +668,23 @@ def _generate_bulk(gen: ObjectGen) -> Walker:
             "",
         ]
     )
-    filename = f"<kombo_validate.plan {gen.label[:60]} #{next(_serial)}>"
-    exec(compile(source, filename, "exec"), em.env)  # our own source, built above
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    bulk: Walker = em.env["walk_object_bulk"]
+    bulk: Walker = define(source, f"{gen.label[:60]} #{next(_serial)}", em.env)
     setattr(bulk, _GEN_ATTR, gen)
     return bulk
 
 
 _serial = itertools.count()
+
+
+def define(source: str, label: str, env: dict[str, Any]) -> Any:
+    """The one function ``source`` defines, executed in ``env`` under a file name that
+    ``generated_source`` and tracebacks can show (``<kombo_validate.plan label>``)."""
+    filename = f"<kombo_validate.plan {label}>"
+    before = set(env)
+    exec(compile(source, filename, "exec"), env)  # our own generated source
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    (name,) = set(env) - before - {"__builtins__"}
+    return env[name]
 
 
 def bulk_shape(gen: ObjectGen, value: dict[str, Any]) -> bool:
@@ -704,17 +712,7 @@ def leaf_walker(gen: ObjectGen, names: frozenset[str]) -> LeafWalker:
     for name, walker, str_skip, numeric in gen.specials:
         if name not in names:
             continue
-        v = em.local("v")
-        em.line(1, f"{v} = out.get({name!r}, MISSING)")
-        test = f"{v} is not MISSING"
-        if numeric:
-            test += (
-                f" and not (type({v}) is int and -LIM <= {v} <= LIM"
-                f" or type({v}) is float and {v} - {v} == 0.0)"
-            )
-        elif str_skip is not None:
-            test += f" and not ({em.plain_test(v, str_skip)})"
-        em.line(1, f"if {test}:")
+        v = em.special("out", name, str_skip, numeric, 1)
         em.call(walker, v, f"out[{name!r}]", ("*path", repr(name)), 1, 2)
     source = "\n".join(
         [
@@ -724,10 +722,7 @@ def leaf_walker(gen: ObjectGen, names: frozenset[str]) -> LeafWalker:
             "",
         ]
     )
-    filename = f"<kombo_validate.plan leaves {gen.label[:53]} #{next(_serial)}>"
-    exec(compile(source, filename, "exec"), em.env)  # our own source, built above
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    walk: LeafWalker = em.env["walk_leaves"]
+    walk: LeafWalker = define(source, f"leaves {gen.label[:53]} #{next(_serial)}", em.env)
     return walk
 
 
@@ -800,7 +795,6 @@ def _compile_any_of(schema: dict[str, Any], where: Where) -> tuple[Walker, type 
             schema,
             {t: [(b.schema, b.walker) for b in bs] for t, bs in by_type.items()},
             fast,
-            walk_any_of,
         ),
     )
     return walk_any_of, fast
