@@ -41,7 +41,7 @@ def _met(options: Sequence[object]) -> dict[str, Any]:
     return {"anyOf": [enum, {"type": "array", "contains": enum}]}
 
 
-def proof_schema(questions: Sequence[Any], date: dict[str, Any]) -> dict[str, Any] | bool:
+def proof_schema(questions: Sequence[Any], date: dict[str, Any] | bool) -> dict[str, Any] | bool:
     """The schema of ``{question_id: answer}`` the full check has nothing to say about."""
     by_id = {q.id: q for q in questions}
     props: dict[str, Any] = {}
@@ -83,7 +83,7 @@ def proof_schema(questions: Sequence[Any], date: dict[str, Any]) -> dict[str, An
     return schema
 
 
-def compile_proof(questions: Sequence[Any], date: dict[str, Any]) -> Callable[[Any], bool]:
+def compile_proof(questions: Sequence[Any], date: dict[str, Any] | bool) -> Callable[[Any], bool]:
     """``proves(answers)``: True only when the full check would report and change nothing."""
     schema = proof_schema(questions, date)
     if schema is False:

@@ -15,11 +15,12 @@ from typing import Any
 
 from .context import Ctx, Path
 from .engine import ENGINES, Engine, make_engine
-from .fastpath import FastPath
+from .fastpath import FastPath, strict_leaf
 from .issues import Issue, PayloadError, Report, excerpt
 from .plan import Walker, compile_plan
+from .rules import Where
 from .rules.attachments import TOTAL_SIZE_WARNING_BYTES
-from .rules.dates import make_date_plain, make_date_rule, make_date_strict
+from .rules.dates import make_date_plain, make_date_rule
 from .schema_errors import issues_from
 from .spec import SpecInfo, load_spec
 
@@ -57,7 +58,7 @@ class Validator:
     _fast: FastPath | None
     _date_rule: Callable[[str, Path, Ctx], str]
     _date_plain: Callable[[str], bool] | None
-    _answers_date: dict[str, Any]
+    _answers_date: dict[str, Any] | bool
     engine_name: str
 
     def __init__(
@@ -76,11 +77,9 @@ class Validator:
         date_schema = _date_schema(info.request_schema)
         object.__setattr__(self, "_date_rule", make_date_rule(date_schema))
         object.__setattr__(self, "_date_plain", make_date_plain(date_schema))
-        # DATE answers in the form _date_check takes silently, for Questions.proves
-        strict_date: dict[str, Any] = {"type": "string", **make_date_strict(date_schema)}
-        if isinstance(date_schema.get("pattern"), str):
-            strict_date["pattern"] = date_schema["pattern"]
-        object.__setattr__(self, "_answers_date", strict_date)
+        # DATE answers in the form _date_check takes silently, for Questions.proves: the
+        # fast path's strict schema of the spec's date string (False: never proven)
+        object.__setattr__(self, "_answers_date", strict_leaf(date_schema, Where()))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Validator is immutable")

@@ -209,7 +209,7 @@ class _Format:
     def fine(self, value: object) -> bool:
         return False
 
-    def strict(self, date: dict[str, Any]) -> dict[str, Any] | bool:
+    def strict(self, date: dict[str, Any] | bool) -> dict[str, Any] | bool:
         """``fine`` as a JSON Schema for jsonschema-rs, formats asserted (False: none).
 
         For ``Questions.proves``; ``date`` is the Validator's strict date schema.
@@ -250,7 +250,7 @@ class _Text(_Format):
             return uri_plain(value) is not None  # a plain http(s) URL is_http_url() takes
         return True
 
-    def strict(self, date: dict[str, Any]) -> dict[str, Any] | bool:
+    def strict(self, date: dict[str, Any] | bool) -> dict[str, Any] | bool:
         out: dict[str, Any] = {"type": "string"}
         if self.max_length is not None:  # UTF-16 units: 2 per character at most, 1 if ASCII
             out["anyOf"] = [
@@ -324,7 +324,7 @@ class _Select(_Format):
         except TypeError:  # an unhashable element
             return False
 
-    def strict(self, date: dict[str, Any]) -> dict[str, Any] | bool:
+    def strict(self, date: dict[str, Any] | bool) -> dict[str, Any] | bool:
         ids = {"type": "string", "enum": sorted(self._ids)}
         return {"type": "array", "items": ids, "uniqueItems": True} if self.multi else ids
 
@@ -413,7 +413,7 @@ class _Boolean(_Format):
     def fine(self, value: object) -> bool:
         return type(value) is bool
 
-    def strict(self, date: dict[str, Any]) -> dict[str, Any] | bool:
+    def strict(self, date: dict[str, Any] | bool) -> dict[str, Any] | bool:
         return {"type": "boolean"}
 
     def check(self, q: _Question, value: object, p: Path, run: _Run) -> object:
@@ -443,7 +443,7 @@ class _Number(_Format):
         hi = _MAX_FLOAT if self.max is None else self.max
         return lo <= value <= hi
 
-    def strict(self, date: dict[str, Any]) -> dict[str, Any] | bool:
+    def strict(self, date: dict[str, Any] | bool) -> dict[str, Any] | bool:
         # "number", not "integer": jsonschema-rs takes a 4,300-digit int for an integer
         lo = -_MAX_FLOAT if self.min is None else self.min
         hi = _MAX_FLOAT if self.max is None else self.max
@@ -475,7 +475,7 @@ class _Date(_Format):
 
     can_be_empty = True
 
-    def strict(self, date: dict[str, Any]) -> dict[str, Any] | bool:
+    def strict(self, date: dict[str, Any] | bool) -> dict[str, Any] | bool:
         return date
 
     def check(self, q: _Question, value: object, p: Path, run: _Run) -> object:
@@ -530,7 +530,7 @@ class _File(_Format):
                 return False
         return True
 
-    def strict(self, date: dict[str, Any]) -> dict[str, Any] | bool:
+    def strict(self, date: dict[str, Any] | bool) -> dict[str, Any] | bool:
         props: dict[str, Any] = {}
         if self.accepted_mime_types is not None:
             accepted: list[Any] = [{"not": {"type": "string"}}, {"enum": sorted(self._exact)}]
@@ -780,7 +780,7 @@ class Questions:
     #: question id -> (question, its format's fast check, whether an empty answer is
     #: warned about right away: required and unconditional), for check_answers
     _plan: dict[str, tuple[_Question, Callable[[object], bool], bool]]
-    _fast: dict[int, tuple[dict[str, Any], Callable[[Any], bool]]]
+    _fast: dict[int, tuple[dict[str, Any] | bool, Callable[[Any], bool]]]
 
     def __init__(self, raw: object) -> None:
         items = _question_items(raw)
@@ -805,7 +805,7 @@ class Questions:
         }
         object.__setattr__(self, "_plan", plan)
         #: id(date check) -> (that check, the compiled answers proof), built on first use
-        fast: dict[int, tuple[dict[str, Any], Callable[[Any], bool]]] = {}
+        fast: dict[int, tuple[dict[str, Any] | bool, Callable[[Any], bool]]] = {}
         object.__setattr__(self, "_fast", fast)
 
     @classmethod
@@ -868,14 +868,14 @@ class Questions:
 
     # ----------------------------------------------------------------------- check
 
-    def proves(self, answers: list[Any], date: dict[str, Any]) -> bool:
+    def proves(self, answers: list[Any], date: dict[str, Any] | bool) -> bool:
         """True when :meth:`check_answers` would report nothing and change nothing.
 
         Decided by jsonschema-rs against a schema built from these questions on
         first use per ``date`` (the Validator's strict date schema; see
         ``answers_fast``). False means "not proven", never "wrong".
         """
-        entry: tuple[dict[str, Any], Callable[[Any], bool]] | None
+        entry: tuple[dict[str, Any] | bool, Callable[[Any], bool]] | None
         entry = self._fast.get(id(date))
         if entry is None or entry[0] is not date:
             from .answers_fast import compile_proof
