@@ -16,7 +16,7 @@ from typing import Any
 from .context import Ctx, Path
 from .engine import ENGINES, Engine, make_engine
 from .fastpath import FastPath, strict_leaf
-from .issues import Issue, PayloadError, Report, excerpt
+from .issues import Issue, PayloadError, Report, clean_report, excerpt
 from .plan import Walker, compile_plan
 from .rules import Where
 from .rules.attachments import TOTAL_SIZE_WARNING_BYTES
@@ -112,22 +112,32 @@ class Validator:
         Never raises for a bad payload; malformed ``questions``/``restrictions``
         raise :class:`ContextError`.
         """
-        qs = _coerce_questions(questions)
-        rs = _coerce_restrictions(restrictions)
+        qs = None if questions is None else _coerce_questions(questions)
+        rs = None if restrictions is None else _coerce_restrictions(restrictions)
+        fast = self._fast
+        wire: Any = None
+        proven: bool | None = None
+        answered = False  # the answers proven against qs
+        if fast is not None:
+            wire, proven = fast.prove(body)
+            if proven and qs is not None:
+                given = wire.get(_ANSWERS)
+                answered = type(given) is list and qs.proves(given, self._answers_date)
+            if proven and rs is None and (qs is None or answered):
+                return clean_report(wire)  # nothing to say, nothing changed
         ctx = Ctx()
-        fast = self._fast.run(body, ctx) if self._fast is not None else None
-        if fast is None:
+        if proven is None:
             wire, proven = self._walk(body, (), ctx, 0), False
-        else:
-            wire, proven = fast
+        elif not proven:
+            wire = fast.repair(body, wire, ctx)  # type: ignore[union-attr]
         if isinstance(wire, dict):
-            given = wire.get(_ANSWERS)
-            if qs is not None and not (
-                type(given) is list and qs.proves(given, self._answers_date)
-            ):
-                answers = qs.check_answers(given, ctx, (_ANSWERS,), date_check=self._date_check)
-                if answers is not None:
-                    wire[_ANSWERS] = answers
+            if qs is not None and not answered:
+                given = wire.get(_ANSWERS)
+                # proven: the answers' proof was tried above, and failed
+                if proven or not (type(given) is list and qs.proves(given, self._answers_date)):
+                    answers = qs.check_answers(given, ctx, (_ANSWERS,), date_check=self._date_check)
+                    if answers is not None:
+                        wire[_ANSWERS] = answers
             if rs is not None:
                 rs.check_attachments(wire.get(_ATTACHMENTS), ctx, (_ATTACHMENTS,))
         if ctx.attachment_bytes > TOTAL_SIZE_WARNING_BYTES:

@@ -206,6 +206,7 @@ class FastPath:
         self._rs = jsonschema_rs
         self._root = self._node(root, Where())
         self._root.full = self._validator(self._root.strict, lazy=False)  # every body uses it
+        self._full = self._root.full
         self._copy = _generate_copy(self._root)
 
     # ------------------------------------------------------------------ building
@@ -323,29 +324,38 @@ class FastPath:
 
     # ------------------------------------------------------------------ running
 
-    def run(self, body: Any, ctx: Ctx) -> tuple[Any, bool] | None:
-        """``(wire, proven)``, or None when only the full walk can take this body.
-
-        ``proven``: the strict schema accepted the wire copy as it is (no issue, no
-        change, and the request schema accepts it). Otherwise the failing parts
-        have been walked into ``ctx`` and the wire copy.
+    def prove(self, body: Any) -> tuple[Any, bool | None]:
+        """``(wire, True)``: the strict schema accepts the wire copy as it is (no
+        issue, no change, and the request schema accepts it). ``(wire, False)``:
+        not proven, :meth:`repair` walks the failing parts. ``(None, None)``: only
+        the full walk can take this body.
         """
-        root = self._root
         try:
             wire = self._copy(body)  # first: it refuses a large file before marshal copies it
         except _Bail:
-            return None
+            return None, None
         try:
             if len(marshal.dumps(body)) > MAX_FAST_BYTES:
-                return None
+                return None, None
         except Exception:  # not only exact built-in types, too deep, ...
-            return None
+            return None, None
         try:
-            if root.full(wire):
+            if self._full(wire):
                 return wire, True
         except ValueError:
             pass
-        return _repair(root, body, wire, (), ctx), False
+        return wire, False
+
+    def repair(self, body: Any, wire: Any, ctx: Ctx) -> Any:
+        """The wire body, its failing parts walked into ``ctx`` (``prove`` gave False)."""
+        return _repair(self._root, body, wire, (), ctx)
+
+    def run(self, body: Any, ctx: Ctx) -> tuple[Any, bool] | None:
+        """:meth:`prove`, then :meth:`repair` if not proven; None: the full walk."""
+        wire, proven = self.prove(body)
+        if proven is None:
+            return None
+        return (wire, True) if proven else (self.repair(body, wire, ctx), False)
 
 
 _JSON_TYPES = ("string", "boolean", "integer", "number", "null", "object", "array")
@@ -421,63 +431,74 @@ class _CopyWriter:
         self.lines.append("    " * indent + text)
 
     def node(self, node: _Node, x: str, target: str, indent: int) -> None:
-        """Source that sets ``target`` to the copy of ``x`` (a local name)."""
+        """Source that sets ``target`` to the copy of ``x`` (a local name); ``target``
+        is left alone when ``x`` is not the container its place expects."""
         if node.kind == "object":
-            self.object(node, x, target, indent)
+            self.line(indent, f"if type({x}) is dict:")
+            self.object(node, x, target, indent + 1)
         elif node.kind == "array":
-            self.array(node, x, target, indent)
-        elif node.kind == "any" and node.branches:
-            self.line(indent, f"if type({x}) is tuple:")
+            self.line(indent, f"if type({x}) is list:")
+            self.array(node, x, target, indent + 1)
+            self.line(indent, f"elif type({x}) is tuple:")
+            self.line(indent + 1, "raise BAIL")
+        elif node.kind == "any":
+            kind = self.name("t")
+            self.line(indent, f"{kind} = type({x})")
+            self.line(indent, f"if {kind} is tuple:")
             self.line(indent + 1, "raise BAIL")
             for py_type, child in node.branches.items():
-                self.line(indent, f"if type({x}) is {py_type.__name__}:")
-                self.node(child, x, target, indent + 1)
-        elif node.kind == "any":
-            self.line(indent, f"if type({x}) is tuple:")
-            self.line(indent + 1, "raise BAIL")
+                self.line(indent, f"elif {kind} is {py_type.__name__}:")
+                if child.kind == "object":
+                    self.object(child, x, target, indent + 1)
+                elif child.kind == "array":
+                    self.array(child, x, target, indent + 1)
+                else:  # free-form data: shared as it is (the strict schema rejects it)
+                    self.line(indent + 1, "pass")
 
     def object(self, node: _Node, x: str, target: str, indent: int) -> None:
-        self.line(indent, f"if type({x}) is dict:")
+        """Copies the dict ``x``."""
         if node.has_rules:
             item = self.name("s")
-            self.line(indent + 1, f"for {item} in {x}.values():")
-            self.line(indent + 2, f"if type({item}) is str and len({item}) > LIMIT:")
-            self.line(indent + 3, "raise BAIL")
+            self.line(indent, f"for {item} in {x}.values():")
+            self.line(indent + 1, f"if type({item}) is str and len({item}) > LIMIT:")
+            self.line(indent + 2, "raise BAIL")
         out = self.name("o")
-        self.line(indent + 1, f"{out} = {x}.copy()")
+        self.line(indent, f"{out} = {x}.copy()")
         for name, child in node.children:
             if child.kind == "free" or (child.kind == "any" and not child.branches):
-                if child.kind == "any":
-                    value = self.name("v")
-                    self.line(indent + 1, f"{value} = {out}.get({name!r})")
-                    self.node(child, value, f"{out}[{name!r}]", indent + 1)
+                if child.kind == "any":  # only the tuple check
+                    self.line(indent, f"if type({out}.get({name!r})) is tuple:")
+                    self.line(indent + 1, "raise BAIL")
                 continue
             value = self.name("v")
-            self.line(indent + 1, f"{value} = {out}.get({name!r}, MISSING)")
-            self.line(indent + 1, f"if {value} is not MISSING:")
-            self.node(child, value, f"{out}[{name!r}]", indent + 2)
-        self.line(indent + 1, f"{target} = {out}")
+            self.line(indent, f"{value} = {out}.get({name!r})")  # None: no container
+            self.node(child, value, f"{out}[{name!r}]", indent)
+        self.line(indent, f"{target} = {out}")
 
     def array(self, node: _Node, x: str, target: str, indent: int) -> None:
-        self.line(indent, f"if type({x}) is list:")
+        """Copies the list ``x``."""
         item = node.item
         if item is None or item.kind == "free":
-            self.line(indent + 1, f"{target} = {x}.copy()")
+            self.line(indent, f"{target} = {x}.copy()")
+        elif item.kind == "object" and not item.children and not item.has_rules:
+            y = self.name("y")
+            self.line(
+                indent, f"{target} = [{y}.copy() if type({y}) is dict else {y} for {y} in {x}]"
+            )
         else:
-            out, i, y = self.name("o"), self.name("i"), self.name("y")
-            self.line(indent + 1, f"{out} = {x}.copy()")
-            self.line(indent + 1, f"for {i}, {y} in enumerate({out}):")
-            self.node(item, y, f"{out}[{i}]", indent + 2)
-            self.line(indent + 1, f"{target} = {out}")
-        self.line(indent, f"elif type({x}) is tuple:")
-        self.line(indent + 1, "raise BAIL")
+            out, y = self.name("o"), self.name("y")
+            self.line(indent, f"{out} = []")
+            self.line(indent, f"for {y} in {x}:")
+            self.node(item, y, y, indent + 1)
+            self.line(indent + 1, f"{out}.append({y})")
+            self.line(indent, f"{target} = {out}")
 
 
 def _generate_copy(root: _Node) -> Callable[[Any], Any]:
     writer = _CopyWriter()
     writer.node(root, "value", "value", 1)
     source = "\n".join(["def copy_body(value):", *writer.lines, "    return value", ""])
-    env: dict[str, Any] = {"MISSING": _MISSING, "LIMIT": MAX_FAST_BYTES, "BAIL": _Bail}
+    env: dict[str, Any] = {"LIMIT": MAX_FAST_BYTES, "BAIL": _Bail}
     copy: Callable[[Any], Any] = define(source, "fast path copy", env)
     return copy
 
