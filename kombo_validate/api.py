@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Mapping
+from operator import indexOf
 from typing import Any
 
 from .context import Ctx, Path
@@ -236,11 +237,10 @@ def _order_key(body: Any, path: Path) -> tuple[int, ...]:
         index = 1 << 30
         try:
             if isinstance(node, dict):
-                keys = list(node)
                 try:
-                    index = keys.index(part)  # the first key == part, as a loop would find
+                    index = indexOf(node, part)  # the first key == part, in C, no list
                 except ValueError:
-                    index = len(keys)
+                    index = len(node)
                 node = node.get(part)
             elif isinstance(node, (list, tuple)) and isinstance(part, int):
                 index = part

@@ -25,6 +25,7 @@ raises for a bad body: a jsonschema-rs error counts as "not proven".
 
 from __future__ import annotations
 
+import functools
 import itertools
 import marshal
 import sys
@@ -36,14 +37,13 @@ from .plan import (
     MAX_DEPTH,
     AnyOfGen,
     ArrayGen,
-    LeafWalker,
     ObjectGen,
+    Repair,
     Walker,
     _types,
-    bulk_shape,
     define,
-    leaf_walker,
     node_of,
+    repair_walker,
 )
 from .rules import RULES, STRICT_FORMATS, Where
 
@@ -133,8 +133,8 @@ class _Node:
         "gen",
         "item",
         "kind",
+        "repair",
         "shallow",
-        "steps",
         "strict",
         "walker",
     )
@@ -143,16 +143,23 @@ class _Node:
     strict: Any
     children: tuple[tuple[str, _Node], ...]
     gen: ObjectGen | None
-    #: an object's walk in its bulk path's order: runs of scalar properties (a
-    #: generated walk of them, see plan.leaf_walker) and container properties
-    steps: tuple[LeafWalker | tuple[str, _Node], ...] | None
     item: _Node | None
+    #: the wire value at this position needs nothing (never raises)
     full: Callable[[Any], bool]
+    #: walks the parts of a wire value that ``full`` rejects (built on first use)
+    repair: Repair
     shallow: Callable[[Any], bool]
     #: "object", "array", "any" (anyOf/oneOf) or "free" (free-form data), for the copy
     kind: str
     #: an anyOf's container branches by Python type
     branches: dict[type, _Node]
+
+    @property
+    def cheap(self) -> bool:
+        """Repaired without asking ``full`` first: an object of scalars and no object
+        rule, whose repair is the bulk path's inline tests (cheaper than a call into
+        Rust). Repairing a value that needs nothing reports and changes nothing."""
+        return self.gen is not None and not self.gen.rules and not self.children
 
     @property
     def has_rules(self) -> bool:
@@ -162,7 +169,8 @@ class _Node:
 
 
 class _Lazy:
-    """A jsonschema-rs ``is_valid``, compiled on its first call (a race compiles twice)."""
+    """A jsonschema-rs ``is_valid``, compiled on its first call (a race compiles twice);
+    False for what jsonschema-rs cannot take."""
 
     __slots__ = ("_is_valid", "_rs", "_schema")
 
@@ -178,7 +186,10 @@ class _Lazy:
                 self._schema, validate_formats=True, formats=STRICT_FORMATS
             )
             is_valid = self._is_valid = compiled.is_valid
-        return is_valid(value)
+        try:
+            return bool(is_valid(value))
+        except ValueError:  # what jsonschema-rs cannot take: not proven
+            return False
 
 
 class _Bail(Exception):
@@ -233,8 +244,8 @@ class FastPath:
         node.walker = walker
         node.children = ()
         node.gen = None
-        node.steps = ()
         node.item = None
+        node.repair = functools.partial(_first_repair, node)
         node.kind, node.branches = "free", {}
         gen = node_of(walker)
         if isinstance(gen, ObjectGen):
@@ -277,7 +288,6 @@ class FastPath:
         node.strict = _with({**base, "properties": full_props}, fragments)
         node.children = tuple(children)
         node.gen = gen
-        node.steps = None  # built on the first repair of this object
         node.kind = "object"
 
     def _array(self, node: _Node, gen: ArrayGen) -> None:
@@ -348,7 +358,7 @@ class FastPath:
 
     def repair(self, body: Any, wire: Any, ctx: Ctx) -> Any:
         """The wire body, its failing parts walked into ``ctx`` (``prove`` gave False)."""
-        return _repair(self._root, body, wire, (), ctx)
+        return self._root.repair(body, wire, (), ctx, 0)
 
     def run(self, body: Any, ctx: Ctx) -> tuple[Any, bool] | None:
         """:meth:`prove`, then :meth:`repair` if not proven; None: the full walk."""
@@ -372,28 +382,6 @@ def _as_written(schema: Any, strict: Any) -> Any:
 
 def _is_free(schema: Any) -> bool:
     return not isinstance(schema, dict) or not _types(schema) or "allOf" in schema
-
-
-_MISSING = object()
-
-
-def _steps(
-    gen: ObjectGen, children: dict[str, _Node]
-) -> tuple[LeafWalker | tuple[str, _Node], ...]:
-    """The bulk path's order of the object's specials: runs of scalars, and containers."""
-    steps: list[LeafWalker | tuple[str, _Node]] = []
-    run: list[str] = []
-    for name, _walker, _skip, _numeric in gen.specials:
-        if name in children:
-            if run:
-                steps.append(leaf_walker(gen, frozenset(run)))
-                run = []
-            steps.append((name, children[name]))
-        else:
-            run.append(name)
-    if run:
-        steps.append(leaf_walker(gen, frozenset(run)))
-    return tuple(steps)
 
 
 def _in_double_range(types: frozenset[str]) -> dict[str, Any]:
@@ -503,63 +491,42 @@ def _generate_copy(root: _Node) -> Callable[[Any], Any]:
     return copy
 
 
-def _repair(node: _Node, value: Any, wire: Any, path: Path, ctx: Ctx) -> Any:
-    """Walk the smallest parts under ``node`` that fail their strict schema.
+def _first_repair(node: _Node, value: Any, wire: Any, path: Path, ctx: Ctx, depth: int) -> Any:
+    """``node.repair`` on its first call: build it (a race builds it twice), then run it."""
+    node.repair = _build_repair(node)
+    return node.repair(value, wire, path, ctx, depth)
 
-    ``value`` is the caller's input at ``path``, ``wire`` its copy; ``node.full``
-    has failed on ``wire``. Within an object whose own keywords hold, a scalar is
-    walked by the object's walker of it, a container is looked into; anything
-    else is walked whole by ``node.walker``, as the full walk would. Returns the
-    repaired wire value.
+
+def _build_repair(node: _Node) -> Repair:
+    """How the wire value at ``node`` is repaired once ``node.full`` has failed on it.
+
+    An object in the bulk path's shape, without an object rule, and an array are
+    looked into (their parts that fail their own ``full`` repaired in the walk's
+    order); anything else (an object rule sees the whole attachment, an anyOf,
+    free-form data) is walked whole by the plan's walker, from the input.
     """
-    depth = len(path)
-    if depth <= MAX_DEPTH and id(value) not in ctx.active:
-        try:
-            return _repair_parts(node, value, wire, path, ctx)
-        except _WalkWhole:
-            pass
-    return node.walker(value, path, ctx, depth)
+    walker = node.walker
+    if node.gen is not None and not node.has_rules:
+        return repair_walker(node.gen, dict(node.children), walker)
+    item = node.item
+    if item is None:
 
+        def walk_whole(value: Any, wire: Any, path: Path, ctx: Ctx, depth: int) -> Any:
+            return walker(value, path, ctx, depth)
 
-class _WalkWhole(Exception):
-    """The node's own keywords fail (or jsonschema-rs cannot take it): walk it whole."""
+        return walk_whole
+    shallow = node.shallow
+    cheap = item.cheap
 
-
-def _ok(check: Callable[[Any], bool], value: Any) -> bool:
-    try:
-        return check(value)
-    except ValueError:
-        return False
-
-
-def _repair_parts(node: _Node, value: Any, wire: Any, path: Path, ctx: Ctx) -> Any:
-    depth = len(path)
-    active = ctx.active
-    if type(wire) is dict:
-        gen = node.gen
-        # the bulk path's shape: then its walk is the steps, in this order
-        if gen is None or node.has_rules or not bulk_shape(gen, wire):
-            raise _WalkWhole
+    def repair_array(value: Any, wire: Any, path: Path, ctx: Ctx, depth: int) -> Any:
+        active = ctx.active
+        if depth > MAX_DEPTH or type(wire) is not list or id(value) in active or not shallow(wire):
+            return walker(value, path, ctx, depth)
         active.add(id(value))
-        steps = node.steps
-        if steps is None:
-            steps = node.steps = _steps(gen, dict(node.children))
-        for step in steps:
-            if isinstance(step, tuple):
-                name, child = step
-                sub = wire.get(name, _MISSING)
-                if sub is not _MISSING and not _ok(child.full, sub):
-                    wire[name] = _repair(child, value[name], sub, (*path, name), ctx)
-            else:
-                step(wire, path, ctx, depth)
+        for i, sub in enumerate(wire):
+            if cheap or not item.full(sub):
+                wire[i] = item.repair(value[i], sub, (*path, i), ctx, depth + 1)
         active.discard(id(value))
         return wire
-    item = node.item
-    if item is None or type(wire) is not list or not _ok(node.shallow, wire):
-        raise _WalkWhole
-    active.add(id(value))
-    for i, sub in enumerate(wire):
-        if not _ok(item.full, sub):
-            wire[i] = _repair(item, value[i], sub, (*path, i), ctx)
-    active.discard(id(value))
-    return wire
+
+    return repair_array

@@ -16,7 +16,7 @@ import itertools
 import linecache
 import math
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .context import MAX_CONTAINERS, Ctx, Path
@@ -29,13 +29,13 @@ __all__ = [
     "AnyOfGen",
     "ArrayGen",
     "ObjectGen",
+    "Repair",
     "Walker",
-    "bulk_shape",
     "compile_plan",
     "define",
     "json_type",
-    "leaf_walker",
     "node_of",
+    "repair_walker",
     "walk_any",
 ]
 
@@ -687,43 +687,67 @@ def define(source: str, label: str, env: dict[str, Any]) -> Any:
     return env[name]
 
 
-def bulk_shape(gen: ObjectGen, value: dict[str, Any]) -> bool:
-    """Whether the bulk path takes this dict (known keys, plain value types): then its
-    walk is the specials in order, and the plain properties are copied as they are."""
-    return (
-        gen.known.issuperset(value)
-        and _PLAIN_TYPES.issuperset(map(type, value.values()))
-        and _SCALAR_OR_ABSENT.issuperset(map(type, map(value.get, gen.plain)))
-    )
+#: ``(value, out, path, ctx, depth)``: repairs ``out``, the wire copy of ``value`` at
+#: ``path`` (``depth`` its length); returns the repaired wire value
+Repair = Callable[[Any, Any, Path, Ctx, int], Any]
 
 
-#: ``(out, path, ctx, depth)``: walks the properties of ``out`` (a copied object) in place
-LeafWalker = Callable[[dict[str, Any], Path, Ctx, int], None]
+def repair_walker(gen: ObjectGen, parts: Mapping[str, Any], walker: Walker) -> Repair:
+    """The bulk path of ``gen`` on the wire copy ``out`` of an object, for the fast path.
 
-
-def leaf_walker(gen: ObjectGen, names: frozenset[str]) -> LeafWalker:
-    """The bulk path's walk of the properties ``names`` (specials), on the copy ``out``.
-
-    For an object the bulk path takes (``bulk_shape``) whose other properties are
-    handled elsewhere: each of these values that the bulk path would not copy as
-    it is goes through its walker, in the bulk path's order. Generated like it.
+    ``parts`` maps each container property to what the fast path knows of it: an
+    object with ``full(wire) -> bool`` (the wire value needs nothing), ``repair``
+    (a :data:`Repair`) and ``cheap`` (its repair costs no more than ``full``: it is
+    called without asking ``full`` first). A dict the bulk path takes (known keys, plain
+    value types; not too deep, not its own ancestor) has its properties walked in
+    the bulk path's order: a scalar as the bulk path does, a container only when
+    ``full`` fails, by its ``repair``. Anything else goes to ``walker`` (the plan's
+    walker of the object) from the input, whole. Issues, changes and their order
+    are then the plan walk's.
     """
     em = _Emitter()
-    for name, walker, str_skip, numeric in gen.specials:
-        if name not in names:
+    cond = [
+        "depth > LIMIT",
+        "type(out) is not dict",
+        f"not {em.const('K', gen.known)}.issuperset(out)",
+        "not PLAIN.issuperset(map(type, out.values()))",
+    ]
+    if gen.plain:
+        cond.append(f"not SCALAR.issuperset(map(type, map(out.get, {em.const('PK', gen.plain)})))")
+    cond.append("id(value) in active")
+    em.line(1, "active = ctx.active")
+    em.line(1, f"if {' or '.join(cond)}:")
+    em.line(2, f"return {em.const('w', walker)}(value, path, ctx, depth)")
+    em.line(1, "active.add(id(value))")
+    for name, sub_walker, skip, numeric in gen.specials:
+        part = parts.get(name)
+        if part is None:  # a scalar: as the bulk path walks it
+            v = em.special("out", name, skip, numeric, 1)
+            em.call(sub_walker, v, f"out[{name!r}]", ("*path", repr(name)), 1, 2)
             continue
-        v = em.special("out", name, str_skip, numeric, 1)
-        em.call(walker, v, f"out[{name!r}]", ("*path", repr(name)), 1, 2)
+        h = em.const("h", part)
+        v = em.local("v")
+        em.line(1, f"{v} = out.get({name!r}, MISSING)")
+        # a part whose repair is as cheap as its check is repaired without one
+        check = "" if part.cheap else f" and not {h}.full({v})"
+        em.line(1, f"if {v} is not MISSING{check}:")
+        em.line(
+            2,
+            f"out[{name!r}] = {h}.repair(value[{name!r}], {v}, (*path, {name!r}), ctx, depth + 1)",
+        )
+    em.line(1, "active.discard(id(value))")
+    em.line(1, "return out")
+    em.env["LIMIT"] = MAX_DEPTH
     source = "\n".join(
         [
-            f"# the properties of the object schema at {gen.label}",
-            "def walk_leaves(out, path, ctx, depth):",
-            *(em.lines or ["    pass"]),
+            f"# the fast path's repair of the object schema at {gen.label}",
+            "def repair_object(value, out, path, ctx, depth):",
+            *em.lines,
             "",
         ]
     )
-    walk: LeafWalker = define(source, f"leaves {gen.label[:53]} #{next(_serial)}", em.env)
-    return walk
+    repair: Repair = define(source, f"repair {gen.label[:53]} #{next(_serial)}", em.env)
+    return repair
 
 
 def _unknown_key(key: str, known: list[str], path: Path, ctx: Ctx) -> None:
