@@ -15,11 +15,12 @@ Built once per Validator from the plan (never from a second reading of the spec)
    engine would accept the body (the strict schema only narrows the request schema).
 
 When it fails, only the failing parts are walked: each container's strict
-sub-schema finds the containers that fail; one in the shape the plan's bulk path
-takes is repaired part by part in that path's order (its scalars by the plan's
-generated walk of them, its containers looked into), anything else is re-walked
-whole by its plan walker from the input, so issues, changes and their order are
-exactly the full walk's. Nothing here ever
+sub-schema finds the containers that fail; an object in the shape the plan's bulk
+path takes is repaired in that path's order by a generated function
+(``plan.repair_walker``: its scalars tested and walked as the bulk path does, its
+containers asked their strict schema and repaired only if it fails), an array item
+by item, anything else re-walked whole by its plan walker from the input, so
+issues, changes and their order are exactly the full walk's. Nothing here ever
 raises for a bad body: a jsonschema-rs error counts as "not proven".
 """
 
@@ -153,13 +154,6 @@ class _Node:
     kind: str
     #: an anyOf's container branches by Python type
     branches: dict[type, _Node]
-
-    @property
-    def cheap(self) -> bool:
-        """Repaired without asking ``full`` first: an object of scalars and no object
-        rule, whose repair is the bulk path's inline tests (cheaper than a call into
-        Rust). Repairing a value that needs nothing reports and changes nothing."""
-        return self.gen is not None and not self.gen.rules and not self.children
 
     @property
     def has_rules(self) -> bool:
@@ -516,7 +510,6 @@ def _build_repair(node: _Node) -> Repair:
 
         return walk_whole
     shallow = node.shallow
-    cheap = item.cheap
 
     def repair_array(value: Any, wire: Any, path: Path, ctx: Ctx, depth: int) -> Any:
         active = ctx.active
@@ -524,7 +517,7 @@ def _build_repair(node: _Node) -> Repair:
             return walker(value, path, ctx, depth)
         active.add(id(value))
         for i, sub in enumerate(wire):
-            if cheap or not item.full(sub):
+            if not item.full(sub):
                 wire[i] = item.repair(value[i], sub, (*path, i), ctx, depth + 1)
         active.discard(id(value))
         return wire

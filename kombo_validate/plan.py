@@ -696,9 +696,8 @@ def repair_walker(gen: ObjectGen, parts: Mapping[str, Any], walker: Walker) -> R
     """The bulk path of ``gen`` on the wire copy ``out`` of an object, for the fast path.
 
     ``parts`` maps each container property to what the fast path knows of it: an
-    object with ``full(wire) -> bool`` (the wire value needs nothing), ``repair``
-    (a :data:`Repair`) and ``cheap`` (its repair costs no more than ``full``: it is
-    called without asking ``full`` first). A dict the bulk path takes (known keys, plain
+    object with ``full(wire) -> bool`` (the wire value needs nothing) and
+    ``repair`` (a :data:`Repair`). A dict the bulk path takes (known keys, plain
     value types; not too deep, not its own ancestor) has its properties walked in
     the bulk path's order: a scalar as the bulk path does, a container only when
     ``full`` fails, by its ``repair``. Anything else goes to ``walker`` (the plan's
@@ -728,9 +727,7 @@ def repair_walker(gen: ObjectGen, parts: Mapping[str, Any], walker: Walker) -> R
         h = em.const("h", part)
         v = em.local("v")
         em.line(1, f"{v} = out.get({name!r}, MISSING)")
-        # a part whose repair is as cheap as its check is repaired without one
-        check = "" if part.cheap else f" and not {h}.full({v})"
-        em.line(1, f"if {v} is not MISSING{check}:")
+        em.line(1, f"if {v} is not MISSING and not {h}.full({v}):")
         em.line(
             2,
             f"out[{name!r}] = {h}.repair(value[{name!r}], {v}, (*path, {name!r}), ctx, depth + 1)",

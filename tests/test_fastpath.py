@@ -253,6 +253,27 @@ def test_only_the_failing_parts_are_walked_and_issues_keep_document_order() -> N
     ]
 
 
+def test_parts_that_pass_their_strict_schema_are_not_walked() -> None:
+    validator = Validator()
+    assert validator._fast is not None
+    root = validator._fast._root
+    repaired: list[Any] = []
+    for _name, child in root.children:
+        real = child.repair
+
+        def spy(value: Any, wire: Any, path: Any, ctx: Ctx, depth: int, real: Any = real) -> Any:
+            repaired.append(path)
+            return real(value, wire, path, ctx, depth)
+
+        child.repair = spy
+    body = _example()
+    body["candidate"]["availability_date"] = "2021-02-30"
+    report = validator.check(body)
+    assert pairs(report) == [("/candidate/availability_date", "date.invalid")]
+    # the attachments and answers passed their strict schemas: never walked
+    assert repaired == [("candidate",)]
+
+
 class _Gender(str, enum.Enum):
     FEMALE = "FEMALE"
 
