@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 
 from kombo_validate import Validator
+from kombo_validate.answer_formats import File, Run, Text
 from kombo_validate.context import Ctx, fast_pointer
 from kombo_validate.issues import pointer
 from kombo_validate.plan import generated_source, walk_any
-from kombo_validate.questions import Questions, _File, _Question, _Run, _Text
+from kombo_validate.questions import Questions, _Question
 from kombo_validate.rules.attachments import (
     content_type_plain,
     content_type_rule,
@@ -132,29 +133,29 @@ def test_generated_and_generic_paths_report_alike(
     assert pairs(validator.check(body)) == expected
 
 
-FILE = _File(("application/pdf",), 100)
+FILE = File(("application/pdf",), 100)
 
 
 @pytest.mark.parametrize(
     ("fmt", "value"),
     [
-        (_Text(200, "EMAIL"), "ada@example.com"),
-        (_Text(200, "EMAIL"), "ada@example"),
-        (_Text(5, "EMAIL"), "ada@example.com"),
-        (_Text(None, "URL"), "https://example.com/x"),
-        (_Text(None, "URL"), "ftp://example.com/x"),
-        (_Text(None, "URL"), "not a url"),
+        (Text(200, "EMAIL"), "ada@example.com"),
+        (Text(200, "EMAIL"), "ada@example"),
+        (Text(5, "EMAIL"), "ada@example.com"),
+        (Text(None, "URL"), "https://example.com/x"),
+        (Text(None, "URL"), "ftp://example.com/x"),
+        (Text(None, "URL"), "not a url"),
         (FILE, {"name": "a.pdf", "content_type": "application/pdf", "data": "SGk="}),
         (FILE, {"name": "a.pdf", "content_type": "text/plain", "data": "SGk="}),
         (FILE, {"name": "a.pdf", "content_type": "application/pdf", "data": "A" * 400}),
         (FILE, {"name": "a.pdf", "data_url": "https://example.com/a.pdf"}),
-        (_File(None, None), {"name": "a.pdf", "data_url": "https://example.com/a.pdf"}),
+        (File(None, None), {"name": "a.pdf", "data_url": "https://example.com/a.pdf"}),
         (FILE, ["not", "a", "file"]),
     ],
 )
 def test_a_fine_answer_is_one_the_full_check_accepts(fmt: Any, value: Any) -> None:
     q = _Question("q1", "Q", False, fmt)
-    run = _Run(Ctx(), lambda v: None)
+    run = Run(Ctx(), lambda v: None)
     after = fmt.check(q, value, ("a",), run)
     assert fmt.fine(value) == (after is value and not run.items)
 
