@@ -129,8 +129,8 @@ class Validator:
         ctx = Ctx()
         if proven is None:
             wire, proven = self._walk(body, (), ctx, 0), False
-        elif not proven:
-            wire = fast.repair(body, wire, ctx)  # type: ignore[union-attr]
+        elif fast is not None and not proven:
+            wire = fast.repair(body, wire, ctx)
         if isinstance(wire, dict):
             if qs is not None and not answered:
                 given = wire.get(_ANSWERS)

@@ -606,9 +606,9 @@ class _Emitter:
         self.line(indent, f"if {test}:")
         return v
 
-    def object(
-        self, gen: ObjectGen, x: str, o: str, path: tuple[str, ...], depth: int, indent: int
-    ) -> None:
+    def takes(self, gen: ObjectGen, x: str) -> list[str]:
+        """The tests (all must hold) under which the bulk path takes the value ``x``:
+        an exact dict of known keys and plain value types, scalars where plain."""
         cond = [
             f"type({x}) is dict",
             f"{self.const('K', gen.known)}.issuperset({x})",
@@ -617,6 +617,12 @@ class _Emitter:
         if gen.plain:
             keys = self.const("PK", gen.plain)
             cond.append(f"SCALAR.issuperset(map(type, map({x}.get, {keys})))")
+        return cond
+
+    def object(
+        self, gen: ObjectGen, x: str, o: str, path: tuple[str, ...], depth: int, indent: int
+    ) -> None:
+        cond = self.takes(gen, x)
         if gen.specials:  # only a container's children can make it its own ancestor
             cond.append(f"id({x}) not in active")
         self.line(indent, f"if {' and '.join(cond)}:")
@@ -705,22 +711,15 @@ def repair_walker(gen: ObjectGen, parts: Mapping[str, Any], walker: Walker) -> R
     are then the plan walk's.
     """
     em = _Emitter()
-    cond = [
-        "depth > LIMIT",
-        "type(out) is not dict",
-        f"not {em.const('K', gen.known)}.issuperset(out)",
-        "not PLAIN.issuperset(map(type, out.values()))",
-    ]
-    if gen.plain:
-        cond.append(f"not SCALAR.issuperset(map(type, map(out.get, {em.const('PK', gen.plain)})))")
-    cond.append("id(value) in active")
+    # the copy has the input's keys and value types: the bulk path's test reads it
+    cond = [*em.takes(gen, "out"), "id(value) not in active", "depth <= LIMIT"]
     em.line(1, "active = ctx.active")
-    em.line(1, f"if {' or '.join(cond)}:")
+    em.line(1, f"if not ({' and '.join(cond)}):")
     em.line(2, f"return {em.const('w', walker)}(value, path, ctx, depth)")
     em.line(1, "active.add(id(value))")
     for name, sub_walker, skip, numeric in gen.specials:
         part = parts.get(name)
-        if part is None:  # a scalar: as the bulk path walks it
+        if part is None:  # not a container the fast path knows: as the bulk path walks it
             v = em.special("out", name, skip, numeric, 1)
             em.call(sub_walker, v, f"out[{name!r}]", ("*path", repr(name)), 1, 2)
             continue
