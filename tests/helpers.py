@@ -81,3 +81,48 @@ def question(qid: str, title: str, fmt: dict[str, Any] | None, **extra: Any) -> 
 
 def option(oid: str, name: str) -> dict[str, Any]:
     return {"id": oid, "remote_id": name.lower(), "name": name}
+
+
+#: a job with one required SINGLE_SELECT question ("Your language?", option Python)
+Q_LANG = "26vafvWSRmbhNcxJYqjCzuJg"
+OPT_PY = "GUzE666zfyjeoCJX6A8n7wh6"
+QUESTIONS: list[dict[str, Any]] = [
+    {
+        "id": Q_LANG,
+        "remote_id": "r1",
+        "title": "Your language?",
+        "description": None,
+        "format": {
+            "type": "SINGLE_SELECT",
+            "options": [{"id": OPT_PY, "remote_id": "py", "name": "Python"}],
+        },
+        "category": None,
+        "index": 0,
+        "required": True,
+        "precondition_question_id": None,
+        "precondition_options": None,
+    }
+]
+
+
+def reachable(value: Any, *, any_mapping: bool = False) -> list[Any]:
+    """Every container, key and leaf reachable from ``value`` (cycle-safe): lists,
+    tuples, sets and dicts are looked into; with ``any_mapping`` anything with an
+    ``items()`` method too (a mappingproxy, a custom mapping)."""
+    seen: set[int] = set()
+    out: list[Any] = []
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        out.append(node)
+        if isinstance(node, (list, tuple, set, frozenset)):
+            stack += list(node)
+        elif isinstance(node, dict) or (
+            any_mapping and hasattr(node, "items") and callable(node.items)
+        ):
+            for k, v in list(node.items()):
+                stack += [k, v]
+    return out

@@ -20,6 +20,8 @@ from kombo_validate import ContextError, PayloadError, Report, Validator
 from kombo_validate.httpx import AsyncValidatingTransport, ValidatingTransport, encode_body
 from kombo_validate.spec import load_document
 
+from .helpers import OPT_PY, Q_LANG, QUESTIONS
+
 kombo = pytest.importorskip("kombo")
 
 INTEGRATION = "join:HWUTwvyx2wLoSUHphiWVrp28"
@@ -169,27 +171,6 @@ def test_sdk_without_an_integration_id_is_refused() -> None:
         k.ats.create_application(job_id=JOB, candidate=CANDIDATE)
     assert pairs_of(caught) == [("#header/X-Integration-Id", "param.missing")]
     assert handler.requests == []
-
-
-Q_LANG = "26vafvWSRmbhNcxJYqjCzuJg"
-OPT_PY = "GUzE666zfyjeoCJX6A8n7wh6"
-QUESTIONS = [
-    {
-        "id": Q_LANG,
-        "remote_id": "r1",
-        "title": "Your language?",
-        "description": None,
-        "format": {
-            "type": "SINGLE_SELECT",
-            "options": [{"id": OPT_PY, "remote_id": "py", "name": "Python"}],
-        },
-        "category": None,
-        "index": 0,
-        "required": True,
-        "precondition_question_id": None,
-        "precondition_options": None,
-    }
-]
 
 
 def test_sdk_questions_by_job_id() -> None:

@@ -26,7 +26,7 @@ from kombo_validate import PayloadError, Report, Validator
 from kombo_validate._strategies.model import ObjNode, model_of
 from kombo_validate.strategies import json_values, raw_bodies, wire_bodies
 
-from .helpers import minimal
+from .helpers import minimal, reachable
 from .test_properties import PYTHON, RUST, assert_oracle_accepts, pairs, snapshot
 
 _NEW = object()
@@ -91,25 +91,6 @@ def injected(draw: st.DrawFn, base: st.SearchStrategy[Any] | None = None) -> Any
     return body
 
 
-def _walk(value: Any) -> list[Any]:
-    """Every key and leaf reachable from ``value`` (cycle-safe)."""
-    seen: set[int] = set()
-    out: list[Any] = []
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        out.append(node)
-        if isinstance(node, (list, tuple, set, frozenset)):
-            stack += list(node)
-        elif hasattr(node, "items") and callable(node.items):
-            for k, v in list(node.items()):
-                stack += [k, v]
-    return out
-
-
 def lone_surrogates(value: Any) -> bool:
     """A string holding a lone surrogate (not encodable as UTF-8)."""
 
@@ -120,7 +101,7 @@ def lone_surrogates(value: Any) -> bool:
             return True
         return False
 
-    return any(isinstance(x, str) and bad(x) for x in _walk(value))
+    return any(isinstance(x, str) and bad(x) for x in reachable(value, any_mapping=True))
 
 
 def _resolves(body: Any, pointer: str) -> bool:

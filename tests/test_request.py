@@ -16,7 +16,7 @@ from kombo_validate import ContextError, PayloadError, Validator
 from kombo_validate.request import encode_job_id, prepare_request, regions, request_plan
 from kombo_validate.spec import load_document
 
-from .helpers import minimal, with_attachment
+from .helpers import OPT_PY, Q_LANG, QUESTIONS, minimal, with_attachment
 
 JOB = "BDpgnpZ148nrGh4mYHNxJBgx"  # the spec's example job id
 INTEGRATION = "join:HWUTwvyx2wLoSUHphiWVrp28"  # the spec's example integration id
@@ -230,26 +230,6 @@ def test_not_a_body_at_all() -> None:
 
 
 # ------------------------------------------------------------------ questions, restrictions
-
-Q_LANG = "26vafvWSRmbhNcxJYqjCzuJg"
-OPT_PY = "GUzE666zfyjeoCJX6A8n7wh6"
-QUESTIONS = [
-    {
-        "id": Q_LANG,
-        "remote_id": "r1",
-        "title": "Your language?",
-        "description": None,
-        "format": {
-            "type": "SINGLE_SELECT",
-            "options": [{"id": OPT_PY, "remote_id": "py", "name": "Python"}],
-        },
-        "category": None,
-        "index": 0,
-        "required": True,
-        "precondition_question_id": None,
-        "precondition_options": None,
-    }
-]
 
 
 def test_questions_are_checked() -> None:

@@ -21,7 +21,7 @@ from kombo_validate import ContextError, Questions, Validator
 from kombo_validate._strategies.model import AnyOfNode, ArrNode, ObjNode, StrNode, model_of
 from kombo_validate.spec import bundled_spec_path
 
-from .helpers import minimal
+from .helpers import minimal, reachable
 
 # find() only has to show that a form is reachable: no shrinking (it dominated the run time)
 _FIND = settings(
@@ -224,23 +224,6 @@ def test_raw_bodies_take_the_forms_users_pass(what: Any) -> None:
 # --------------------------------------------------------------------------- json_values
 
 
-def _reach(value: Any) -> list[Any]:
-    seen: set[int] = set()
-    out: list[Any] = []
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        out.append(node)
-        if isinstance(node, (list, tuple, set, frozenset)):
-            stack += list(node)
-        elif isinstance(node, dict):
-            stack += [*node.keys(), *node.values()]
-    return out
-
-
 def _cyclic(value: Any) -> bool:
     def visit(node: Any, path: set[int]) -> bool:
         if isinstance(node, (list, dict)):
@@ -268,15 +251,17 @@ def _depth(value: Any) -> int:
         _cyclic,
         lambda v: _depth(v) > kombo_validate.plan.MAX_DEPTH,
         lambda v: any(
-            isinstance(x, dict) and any(type(k) is not str for k in x) for x in _reach(v)
+            isinstance(x, dict) and any(type(k) is not str for k in x) for x in reachable(v)
         ),
-        lambda v: any(isinstance(x, float) and math.isnan(x) for x in _reach(v)),
-        lambda v: any(isinstance(x, (set, frozenset)) for x in _reach(v)),
-        lambda v: any(isinstance(x, (bytes, bytearray)) for x in _reach(v)),
-        lambda v: any(isinstance(x, int) and abs(x) > sys.float_info.max for x in _reach(v)),
-        lambda v: any(isinstance(x, str) and not x.isascii() and _surrogate(x) for x in _reach(v)),
-        lambda v: any(isinstance(x, tuple) for x in _reach(v)),
-        lambda v: any(type(x) is not str and isinstance(x, str) for x in _reach(v)),
+        lambda v: any(isinstance(x, float) and math.isnan(x) for x in reachable(v)),
+        lambda v: any(isinstance(x, (set, frozenset)) for x in reachable(v)),
+        lambda v: any(isinstance(x, (bytes, bytearray)) for x in reachable(v)),
+        lambda v: any(isinstance(x, int) and abs(x) > sys.float_info.max for x in reachable(v)),
+        lambda v: any(
+            isinstance(x, str) and not x.isascii() and _surrogate(x) for x in reachable(v)
+        ),
+        lambda v: any(isinstance(x, tuple) for x in reachable(v)),
+        lambda v: any(type(x) is not str and isinstance(x, str) for x in reachable(v)),
     ],
     ids=[
         "cycle",
