@@ -33,31 +33,16 @@ def with_attachment(**fields: Any) -> dict[str, Any]:
 
 def snapshot(value: Any) -> list[Any]:
     """Identity snapshot of every container reachable from ``value`` (cycles allowed)."""
-    seen: set[int] = set()
     out: list[Any] = []
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, dict):
-            out.append((id(node), [(id(k), id(v)) for k, v in node.items()]))
-            for k, v in node.items():
-                stack += [k, v]
-        elif isinstance(node, (list, tuple)):
+    for node in reachable(value, any_mapping=True):
+        if isinstance(node, (list, tuple)):
             out.append((id(node), [id(v) for v in node]))
-            stack += list(node)
         elif isinstance(node, (set, frozenset)):
             out.append((id(node), sorted(id(v) for v in node)))
-            stack += list(node)
         elif isinstance(node, bytearray):
             out.append((id(node), bytes(node)))
-        elif hasattr(node, "items") and callable(node.items):  # other mappings
-            items = list(node.items())
-            out.append((id(node), [(id(k), id(v)) for k, v in items]))
-            for k, v in items:
-                stack += [k, v]
+        elif isinstance(node, dict) or (hasattr(node, "items") and callable(node.items)):
+            out.append((id(node), [(id(k), id(v)) for k, v in list(node.items())]))
     return out
 
 
