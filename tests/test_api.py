@@ -181,6 +181,37 @@ def test_thread_safety() -> None:
         assert result == [expected[(i + j) % 4] for j in range(200)]
 
 
+def test_first_use_from_many_threads_at_once() -> None:
+    # a fresh Validator builds its repairs and strict validators on first use: eight
+    # threads racing to build them must get what a Validator built alone reports
+    def defects() -> dict[str, Any]:
+        body = minimal(availability_date="2021-02-30")
+        body["candidate"]["location"] = {"country": "Germany"}
+        body["attachments"] = [{"name": "a.pdf", "type": "CV", "data": "%%%", "data_url": "x"}]
+        return body
+
+    bodies = [minimal(gender="female"), defects(), with_attachment(data="not base64!"), minimal()]
+
+    def seen(report: Report) -> tuple[Any, ...]:
+        issues = [(i.path, i.code, i.message) for i in report.issues]
+        return issues, [(c.path, c.after) for c in report.changes], report.body
+
+    alone = Validator()
+    expected = [seen(alone.check(b)) for b in bodies]
+    assert ("/candidate/availability_date", "date.invalid") in pairs(alone.check(defects()))
+    fresh = Validator()
+    barrier = threading.Barrier(8)
+
+    def run(i: int) -> list[tuple[Any, ...]]:
+        barrier.wait()
+        return [seen(fresh.check(bodies[(i + j) % 4])) for j in range(8)]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(run, range(8)))
+    for i, result in enumerate(results):
+        assert result == [expected[(i + j) % 4] for j in range(8)]
+
+
 def test_report_constructor_hides_body_when_errors() -> None:
     report = Report([Issue("", "x", "m")], [], {"a": 1})
     assert report.body is None and not report.ok
