@@ -21,6 +21,8 @@ import pytest
 
 from kombo_validate.cli import main
 
+from .helpers import question
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 EXAMPLE: dict[str, Any] = json.loads((EXAMPLES / "valid" / "application.json").read_text())
@@ -337,18 +339,9 @@ Q_MOVE = "D8yPrjXXvA2XeBksTmrVvKSn"
 
 
 def jobs_response() -> dict[str, Any]:
-    move = {
-        "id": Q_MOVE,
-        "remote_id": "move",
-        "title": "Are you willing to relocate?",
-        "description": None,
-        "format": {"type": "BOOLEAN"},
-        "category": None,
-        "index": 0,
-        "required": True,
-        "precondition_question_id": None,
-        "precondition_options": None,
-    }
+    move = question(
+        Q_MOVE, "Are you willing to relocate?", {"type": "BOOLEAN"}, remote_id="move", required=True
+    )
     return {
         "status": "success",
         "data": {

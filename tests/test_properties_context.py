@@ -23,7 +23,7 @@ from kombo_validate._strategies.model import model_of
 from kombo_validate._strategies.restricted import warning_free
 from kombo_validate.strategies import answers_for, questions, wire_bodies
 
-from .helpers import minimal
+from .helpers import minimal, question
 from .test_properties import RUST, assert_oracle_accepts, check_both, pairs, related
 
 #: the warning a valid body may carry: a required question whose format cannot be checked
@@ -76,24 +76,17 @@ def context() -> st.SearchStrategy[dict[str, Any]]:
 
 
 _JOB = [
-    {
-        "id": "26vafvWSRmbhNcxJYqjCzuJg",
-        "remote_id": None,
-        "title": "Are you willing to relocate?",
-        "description": None,
-        "format": {"type": "BOOLEAN"},
-        "category": None,
-        "index": 0,
-        "required": True,
-        "precondition_question_id": None,
-        "precondition_options": None,
-    },
-    {
-        "id": "3phFBNXRweGnDmsU9o2vdPuQ",
-        "remote_id": None,
-        "title": "Preferred office",
-        "description": None,
-        "format": {
+    question(
+        "26vafvWSRmbhNcxJYqjCzuJg",
+        "Are you willing to relocate?",
+        {"type": "BOOLEAN"},
+        remote_id=None,
+        required=True,
+    ),
+    question(
+        "3phFBNXRweGnDmsU9o2vdPuQ",
+        "Preferred office",
+        {
             "type": "SINGLE_SELECT",
             "display_type": "DROPDOWN",
             "options": [
@@ -101,12 +94,12 @@ _JOB = [
                 {"id": "8rd6rkQxEJbstNMGNzYH2LAa", "remote_id": None, "name": "Munich"},
             ],
         },
-        "category": None,
-        "index": 1,
-        "required": True,
-        "precondition_question_id": "26vafvWSRmbhNcxJYqjCzuJg",
-        "precondition_options": [True],
-    },
+        remote_id=None,
+        index=1,
+        required=True,
+        precondition_question_id="26vafvWSRmbhNcxJYqjCzuJg",
+        precondition_options=[True],
+    ),
 ]
 
 
