@@ -340,17 +340,21 @@ class Number(Format):
         hi = "" if self.max is None else number_text(self.max)
         return f"NUMBER[{lo}..{hi}]" if lo or hi else "NUMBER"
 
+    def _bounds(self) -> tuple[float, float]:
+        """The accepted range: the question's min/max, else what a double holds."""
+        lo = -_MAX_FLOAT if self.min is None else self.min
+        hi = _MAX_FLOAT if self.max is None else self.max
+        return lo, hi
+
     def fine(self, value: object) -> bool:
         if type(value) is not int and type(value) is not float:
             return False
-        lo = -_MAX_FLOAT if self.min is None else self.min
-        hi = _MAX_FLOAT if self.max is None else self.max
+        lo, hi = self._bounds()
         return lo <= value <= hi
 
     def strict(self, date: dict[str, Any] | bool) -> dict[str, Any] | bool:
         # "number", not "integer": jsonschema-rs takes a 4,300-digit int for an integer
-        lo = -_MAX_FLOAT if self.min is None else self.min
-        hi = _MAX_FLOAT if self.max is None else self.max
+        lo, hi = self._bounds()
         return {"type": "number", "minimum": lo, "maximum": hi}
 
     def check(self, q: _Question, value: object, p: Path, run: Run) -> object:
