@@ -165,18 +165,24 @@ def test_validator_from_mapping_pickles() -> None:
     assert v.check(minimal()).ok
 
 
+def _race(outcome: Any, bodies: list[Any], rounds: int) -> list[list[Any]]:
+    """Eight threads, released together, each ``outcome(body)`` of ``rounds`` bodies:
+    thread i takes bodies i, i+1, ... (cycling)."""
+    barrier = threading.Barrier(8)
+
+    def run(i: int) -> list[Any]:
+        barrier.wait()
+        return [outcome(bodies[(i + j) % len(bodies)]) for j in range(rounds)]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return list(pool.map(run, range(8)))
+
+
 def test_thread_safety() -> None:
     v = Validator()
     bodies = [minimal(gender="female"), minimal(gender="bad"), with_attachment(), minimal()]
     expected = [pairs(v.check(b)) for b in bodies]
-    barrier = threading.Barrier(8)
-
-    def run(i: int) -> list[list[tuple[str, str]]]:
-        barrier.wait()
-        return [pairs(v.check(bodies[(i + j) % 4])) for j in range(200)]
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(run, range(8)))
+    results = _race(lambda b: pairs(v.check(b)), bodies, 200)
     for i, result in enumerate(results):
         assert result == [expected[(i + j) % 4] for j in range(200)]
 
@@ -200,14 +206,7 @@ def test_first_use_from_many_threads_at_once() -> None:
     expected = [seen(alone.check(b)) for b in bodies]
     assert ("/candidate/availability_date", "date.invalid") in pairs(alone.check(defects()))
     fresh = Validator()
-    barrier = threading.Barrier(8)
-
-    def run(i: int) -> list[tuple[Any, ...]]:
-        barrier.wait()
-        return [seen(fresh.check(bodies[(i + j) % 4])) for j in range(8)]
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(run, range(8)))
+    results = _race(lambda b: seen(fresh.check(b)), bodies, 8)
     for i, result in enumerate(results):
         assert result == [expected[(i + j) % 4] for j in range(8)]
 
