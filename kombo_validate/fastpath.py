@@ -54,6 +54,9 @@ __all__ = ["FastPath", "strict_leaf"]
 MAX_FAST_BYTES = 256 * 1024
 
 _DOUBLE = sys.float_info.max
+#: jsonschema-rs compares a number with an int bound in nanoseconds, with a float
+#: bound in ~0.4 µs (decimal arithmetic): numbers within this int range are doubles
+_CHEAP_BOUND = 2**62
 #: keywords that hold annotations only, or that the strict schema rebuilds itself
 _DROP = frozenset(
     {
@@ -114,14 +117,16 @@ def strict_leaf(schema: Any, where: Where) -> Any:
     if not types or "object" in types or "array" in types:
         return False  # free-form data, or a container the caller did not expect
     fragments: list[Any] = []
+    base = _base(schema)
     if types & {"number", "integer"}:
         fragments.append(_in_double_range(types))
+        base = _without_implied_bounds(base)
     if "string" in types:
         for rule in RULES:
             applies = rule.kind in ("convert", "string") and rule.applies(schema, where)
             if applies and rule.build(schema, where):  # as the plan builds its rules
                 fragments.append(rule.strict(schema, where))
-    return _with(_base(schema), fragments)
+    return _with(base, fragments)
 
 
 class _Node:
@@ -381,10 +386,31 @@ def _is_free(schema: Any) -> bool:
 def _in_double_range(types: frozenset[str]) -> dict[str, Any]:
     """Numbers a double holds, as Kombo parses them. Spelled with "type": "number"
     and the schema's other types by name: an int of 4,300+ digits is neither a
-    "number" nor "null" to jsonschema-rs, but passes "integer" and "not number"."""
-    in_range = {"type": "number", "minimum": -_DOUBLE, "maximum": _DOUBLE}
+    "number" nor "null" to jsonschema-rs, but passes "integer" and "not number".
+    The int-bounded branch answers for any usual number without a float comparison."""
+    in_range = {
+        "anyOf": [
+            {"type": "number", "minimum": -_CHEAP_BOUND, "maximum": _CHEAP_BOUND},
+            {"type": "number", "minimum": -_DOUBLE, "maximum": _DOUBLE},
+        ]
+    }
     others = sorted(types - {"number", "integer"})
     return {"anyOf": [{"type": others}, in_range]} if others else in_range
+
+
+def _without_implied_bounds(base: dict[str, Any]) -> dict[str, Any]:
+    """``base`` without a ``minimum`` at or below -max double (or ``maximum`` at or
+    above it): the double-range fragment implies them, and each costs jsonschema-rs a
+    float comparison (the spec writes ``minimum: -1.7976931348623157e+308``)."""
+    implied = {"minimum": -_DOUBLE, "maximum": _DOUBLE}
+    return {k: v for k, v in base.items() if not (k in implied and _beyond(v, implied[k]))}
+
+
+def _beyond(bound: Any, edge: float) -> bool:
+    """``bound`` is a number at or past ``edge``, on ``edge``'s side of zero."""
+    if type(bound) not in (int, float) or bound != bound:
+        return False
+    return bool(bound <= edge if edge < 0 else bound >= edge)
 
 
 def _schema_of(candidate: tuple[Any, Walker] | None) -> Any:

@@ -310,6 +310,36 @@ def test_what_marshal_or_the_copy_refuses_takes_the_full_walk(
     assert pairs(report) == expected
 
 
+_MAX = 1.7976931348623157e308
+
+
+@pytest.mark.parametrize(
+    ("amount", "in_range"),
+    [
+        (85000, True),
+        (85000.5, True),
+        (-(2**62), True),  # the int-bounded branch's edges
+        (2**62 + 1, True),  # past them: the double-range branch answers
+        (1e300, True),
+        (-_MAX, True),  # the spec's own minimum, which that branch implies
+        (int(_MAX), True),
+        (int(_MAX) * 2, False),
+        (-(10**400), False),
+    ],
+    ids=["int", "float", "-2**62", "2**62+1", "1e300", "-max", "int(max)", "2*int(max)", "-1e400"],
+)
+def test_salary_amounts_are_proven_exactly_within_the_double_range(
+    amount: float, in_range: bool
+) -> None:
+    body = minimal(salary_expectations={"period": "YEAR", "amount": amount})
+    assert proven(body) is in_range
+    report = same(body)
+    expected = (
+        [] if in_range else [("/candidate/salary_expectations/amount", "number.out_of_range")]
+    )
+    assert pairs(report) == expected
+
+
 def test_a_cycle_in_typed_data_is_reported_where_it_closes() -> None:
     body = minimal()
     body["candidate"]["location"] = body["candidate"]
