@@ -7,7 +7,8 @@ logged, pickled or sent to another process as it is.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import attrgetter
 from typing import Any, Literal
 
 __all__ = [
@@ -221,6 +222,9 @@ def _same(a: object, b: object) -> bool:
         return a is b
 
 
+_severity: Callable[[Issue], str] = attrgetter("severity")
+
+
 class Report:
     """The outcome of one ``check``: every issue at once, the changes, and the wire body.
 
@@ -241,10 +245,9 @@ class Report:
         body: dict[str, Any] | None = None,
     ) -> None:
         issues = tuple(issues)
-        object.__setattr__(self, "issues", issues)
-        object.__setattr__(self, "changes", tuple(changes))
-        ok = not any(i.severity == "error" for i in issues)
-        object.__setattr__(self, "body", body if ok else None)
+        _set_report["issues"](self, issues)
+        _set_report["changes"](self, tuple(changes))
+        _set_report["body"](self, None if "error" in map(_severity, issues) else body)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Report is immutable")
@@ -255,7 +258,7 @@ class Report:
     @property
     def ok(self) -> bool:
         """True when there is no error (warnings do not count)."""
-        return not any(i.severity == "error" for i in self.issues)
+        return "error" not in map(_severity, self.issues)
 
     @property
     def errors(self) -> list[Issue]:
