@@ -10,7 +10,6 @@ it), and ``check`` reports into a :class:`Run` and returns the answer to send
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -19,6 +18,7 @@ from .context import Ctx, Path
 from .issues import excerpt
 from .restrictions import IssueBuffer, decoded_size, mime_accepted, normalise_mime_types
 from .rules.emails import EMAIL_STRICT, email_plain, is_email
+from .rules.numbers import DOUBLE_MAX, number_within
 from .rules.uris import URI_STRICT, is_http_url, uri_plain
 
 if TYPE_CHECKING:
@@ -47,7 +47,6 @@ __all__ = [
 #: ``date_check(value)``: why ``value`` is not the spec's date form or not a real date, or None.
 DateCheck = Callable[[str], "str | None"]
 
-_MAX_FLOAT = sys.float_info.max
 #: how many options a message lists before "…"
 LISTED_OPTIONS = 8
 
@@ -342,8 +341,8 @@ class Number(Format):
 
     def _bounds(self) -> tuple[float, float]:
         """The accepted range: the question's min/max, else what a double holds."""
-        lo = -_MAX_FLOAT if self.min is None else self.min
-        hi = _MAX_FLOAT if self.max is None else self.max
+        lo = -DOUBLE_MAX if self.min is None else self.min
+        hi = DOUBLE_MAX if self.max is None else self.max
         return lo, hi
 
     def fine(self, value: object) -> bool:
@@ -354,8 +353,7 @@ class Number(Format):
 
     def strict(self, date: dict[str, Any] | bool) -> dict[str, Any] | bool:
         # "number", not "integer": jsonschema-rs takes a 4,300-digit int for an integer
-        lo, hi = self._bounds()
-        return {"type": "number", "minimum": lo, "maximum": hi}
+        return number_within(*self._bounds())
 
     def check(self, q: _Question, value: object, p: Path, run: Run) -> object:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -363,7 +361,7 @@ class Number(Format):
                 p, "answer.type", f"Answer to {q.label} must be a number, not {kind_of(value)}."
             )
             return value
-        if not (-_MAX_FLOAT <= value <= _MAX_FLOAT):  # NaN, ±inf, huge ints
+        if not (-DOUBLE_MAX <= value <= DOUBLE_MAX):  # NaN, ±inf, huge ints
             run.error(p, "answer.type", f"Answer to {q.label} must be a finite number.")
             return value
         if self.min is not None and value < self.min:

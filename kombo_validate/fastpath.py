@@ -29,7 +29,6 @@ from __future__ import annotations
 import functools
 import itertools
 import marshal
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -47,16 +46,13 @@ from .plan import (
     repair_walker,
 )
 from .rules import RULES, STRICT_FORMATS, Where
+from .rules.numbers import DOUBLE_MAX, number_within
 
 __all__ = ["FastPath", "strict_leaf"]
 
 #: bodies whose marshalled form is larger take the full walk (it never copies a string)
 MAX_FAST_BYTES = 256 * 1024
 
-_DOUBLE = sys.float_info.max
-#: jsonschema-rs compares a number with an int bound in nanoseconds, with a float
-#: bound in ~0.4 µs (decimal arithmetic): numbers within this int range are doubles
-_CHEAP_BOUND = 2**62
 #: keywords that hold annotations only, or that the strict schema rebuilds itself
 _DROP = frozenset(
     {
@@ -386,14 +382,8 @@ def _is_free(schema: Any) -> bool:
 def _in_double_range(types: frozenset[str]) -> dict[str, Any]:
     """Numbers a double holds, as Kombo parses them. Spelled with "type": "number"
     and the schema's other types by name: an int of 4,300+ digits is neither a
-    "number" nor "null" to jsonschema-rs, but passes "integer" and "not number".
-    The int-bounded branch answers for any usual number without a float comparison."""
-    in_range = {
-        "anyOf": [
-            {"type": "number", "minimum": -_CHEAP_BOUND, "maximum": _CHEAP_BOUND},
-            {"type": "number", "minimum": -_DOUBLE, "maximum": _DOUBLE},
-        ]
-    }
+    "number" nor "null" to jsonschema-rs, but passes "integer" and "not number"."""
+    in_range = number_within()
     others = sorted(types - {"number", "integer"})
     return {"anyOf": [{"type": others}, in_range]} if others else in_range
 
@@ -402,7 +392,7 @@ def _without_implied_bounds(base: dict[str, Any]) -> dict[str, Any]:
     """``base`` without a ``minimum`` at or below -max double (or ``maximum`` at or
     above it): the double-range fragment implies them, and each costs jsonschema-rs a
     float comparison (the spec writes ``minimum: -1.7976931348623157e+308``)."""
-    implied = {"minimum": -_DOUBLE, "maximum": _DOUBLE}
+    implied = {"minimum": -DOUBLE_MAX, "maximum": DOUBLE_MAX}
     return {k: v for k, v in base.items() if not (k in implied and _beyond(v, implied[k]))}
 
 

@@ -173,3 +173,35 @@ def test_the_bench_jobs_answers_are_proven() -> None:
     qs = Questions(bench_bodies.large_questions())
     answers = bench_bodies.large_body()["screening_question_answers"]
     assert proves(qs, answers) and silent(qs, answers)
+
+
+N = "NumberAAAAAAAAAAAAAAAAAA"
+_HUGE = 10**400
+
+
+@pytest.mark.parametrize(
+    ("bounds", "answer", "code"),
+    [
+        ({}, 85000.5, None),  # unbounded: tried within ±2**62 first
+        ({}, 2**62 + 1, None),  # past that: the double range decides
+        ({}, -1.7976931348623157e308, None),
+        ({}, _HUGE, "answer.type"),  # no double holds it
+        ({"min": 0}, 2**70, None),  # half-open
+        ({"min": 0}, -1, "answer.out_of_range"),
+        ({"max": 10.0}, 10, None),  # an integral float bound
+        ({"max": 10.0}, 10.5, "answer.out_of_range"),
+        ({"min": 0.5, "max": 2.5}, 0.25, "answer.out_of_range"),
+        ({"min": 0.5, "max": 2.5}, 2.5, None),
+    ],
+)
+def test_number_answers_are_proven_exactly_within_their_bounds(
+    bounds: dict[str, Any], answer: float, code: str | None
+) -> None:
+    qs = Questions([question(N, "How many?", {"type": "NUMBER", **bounds})])
+    answers = [{"question_id": N, "answer": answer}]
+    assert proves(qs, answers) is (code is None)
+    ctx = Ctx()
+    qs.check_answers(answers, ctx, PATH, date_check=V._date_check)
+    assert [(i.path, i.code) for i in ctx.issues] == (
+        [] if code is None else [("/screening_question_answers/0/answer", code)]
+    )
