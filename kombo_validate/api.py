@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from operator import indexOf
 from typing import Any
 
-from .context import Ctx, Path
+from .context import Ctx, Path, fast_pointer
 from .engine import ENGINES, Engine, make_engine
 from .fastpath import FastPath, strict_leaf
 from .issues import Issue, PayloadError, Report, clean_report, excerpt
@@ -168,15 +168,15 @@ class Validator:
         return report.body
 
     def _schema_issues(self, wire: Any, ctx: Ctx) -> None:
-        from .issues import pointer
-
         reported = ctx.error_paths
         for path, code, message in issues_from(
             self._engine.iter_errors(wire), self._info.request_schema
         ):
-            ptr = pointer(path)
-            if any(p == ptr or p.startswith(ptr + "/") for p in reported):
-                continue  # a rule already said what is wrong here, more precisely
+            if reported:
+                ptr = fast_pointer(path)
+                below = ptr + "/"
+                if ptr in reported or any(p.startswith(below) for p in reported):
+                    continue  # a rule already said what is wrong here, more precisely
             ctx.error(path, code, message)
 
     def _date_check(self, value: str) -> str | None:

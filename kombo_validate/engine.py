@@ -95,11 +95,11 @@ class RustEngine:
     def _convert(self, error: Any, root: Any) -> RawError:
         schema_path = tuple(error.schema_path)
         keyword = _keyword(schema_path)
-        kind = error.kind
-        missing = getattr(kind, "property", None) if keyword == "required" else None
+        # error.kind is built on access: only read where it says more
+        missing = getattr(error.kind, "property", None) if keyword == "required" else None
         branches: tuple[tuple[RawError, ...], ...] = ()
         if keyword in ("anyOf", "oneOf"):
-            context = getattr(kind, "context", None) or ()
+            context = getattr(error.kind, "context", None) or ()
             branches = tuple(tuple(self._convert(e, root) for e in branch) for branch in context)
         path = tuple(error.instance_path)
         # the instance as the caller holds it (jsonschema-rs gives null for an int too big

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from .context import Path
@@ -31,6 +32,7 @@ _ARTICLE = {
 }
 
 
+@lru_cache(maxsize=256)
 def _snake(keyword: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", keyword).lower()
 
