@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from kombo_validate import Validator
+from kombo_validate.rules.attachments import _SLICE
 
 from .helpers import minimal, pairs, with_attachment
 
@@ -345,6 +346,20 @@ def test_base64_long_and_short_agree(tail: str, ok: bool) -> None:
     long_prefix = "QUJD" * 2000  # over the length where jsonschema-rs checks first
     assert is_base64(tail) is (ok or tail == "")
     assert is_base64(long_prefix + tail) is ok
+    sliced_prefix = "QUJD" * (3 * _SLICE // 4 + 1)  # checked in four slices
+    assert is_base64(sliced_prefix + tail) is ok
+
+
+@pytest.mark.parametrize("at", [0, _SLICE - 1, _SLICE, 2 * _SLICE + 5, 3 * _SLICE - 2])
+@pytest.mark.parametrize("bad", ["!", "=", "-"])
+def test_a_defect_in_any_slice_of_long_data_is_found(
+    validator: Validator, at: int, bad: str
+) -> None:
+    data = "QUJD" * (3 * _SLICE // 4)  # 3 slices, under the fast path's size limit
+    assert validator.check(with_attachment(content_type="text/plain", data=data)).ok
+    broken = data[:at] + bad + data[at + 1 :]
+    report = validator.check(with_attachment(content_type="text/plain", data=broken))
+    assert pairs(report) == [("/attachments/0/data", "attachment.base64_invalid")]
 
 
 @pytest.mark.parametrize("value", [10**400, -(10**5000)], ids=["1e400", "-1e5000"])

@@ -53,17 +53,29 @@ def is_attachment_schema(schema: dict[str, Any]) -> bool:
 def is_base64(value: str) -> bool:
     """Strict RFC 4648 base64 (standard alphabet, padded, no whitespace).
 
-    The string is never copied on the Python side: jsonschema-rs's
-    ``contentEncoding: base64`` check reads it in place (10x faster than ``re``
-    from 100 characters on). What it rejects, or anything with ``=`` before the
-    end, is settled by the regular expression, so the verdict is always the regex's.
+    jsonschema-rs's ``contentEncoding: base64`` check reads the string (10x faster
+    than ``re`` from 100 characters on) in slices of :data:`_SLICE` characters:
+    each is a whole number of 4-character groups and only the last may hold
+    padding, so each decodes on its own, and the scratch buffer Rust decodes
+    into stays a few dozen KiB instead of three quarters of the file. What it
+    rejects, or anything with ``=`` before the end, is settled by the regular
+    expression, so the verdict is always the regex's.
     """
     n = len(value)
     if not value.isascii() or n % 4:
         return False
-    if value.find("=", 0, n - 2) == -1 and _rust_base64().is_valid(value):
-        return True
+    if value.find("=", 0, n - 2) == -1:
+        valid = _rust_base64().is_valid
+        if n <= _SLICE:
+            if valid(value):
+                return True
+        elif all(valid(value[i : i + _SLICE]) for i in range(0, n, _SLICE)):
+            return True
     return _BASE64.fullmatch(value) is not None
+
+
+#: characters of base64 checked per call into Rust (a multiple of 4)
+_SLICE = 64 * 1024
 
 
 @lru_cache(maxsize=1)
