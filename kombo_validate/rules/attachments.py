@@ -50,6 +50,10 @@ def is_attachment_schema(schema: dict[str, Any]) -> bool:
     return isinstance(props, dict) and "data" in props and "data_url" in props
 
 
+#: characters of base64 checked per call into Rust (a multiple of 4)
+_SLICE = 64 * 1024
+
+
 def is_base64(value: str) -> bool:
     """Strict RFC 4648 base64 (standard alphabet, padded, no whitespace).
 
@@ -72,10 +76,6 @@ def is_base64(value: str) -> bool:
         elif all(valid(value[i : i + _SLICE]) for i in range(0, n, _SLICE)):
             return True
     return _BASE64.fullmatch(value) is not None
-
-
-#: characters of base64 checked per call into Rust (a multiple of 4)
-_SLICE = 64 * 1024
 
 
 @lru_cache(maxsize=1)
