@@ -15,7 +15,7 @@ from kombo_validate import Validator
 from kombo_validate.answer_formats import File, Run, Text
 from kombo_validate.context import Ctx, fast_pointer
 from kombo_validate.issues import pointer
-from kombo_validate.plan import generated_source, walk_any
+from kombo_validate.plan import generated_source, node_of, walk_any
 from kombo_validate.questions import Questions, _Question
 from kombo_validate.rules.attachments import (
     content_type_plain,
@@ -113,6 +113,28 @@ def test_object_walkers_are_generated_and_dumpable(validator: Validator) -> None
     source = generated_source(validator._walk)
     assert source is not None and "def walk_object_bulk(" in source
     assert generated_source(walk_any) is None
+
+
+def _candidate_walker(validator: Validator) -> Any:
+    return node_of(validator._walk).walkers["candidate"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("engine", ["rust", "python"])
+def test_object_walkers_are_compiled_on_their_first_call(engine: str) -> None:
+    validator = Validator(engine=engine)
+    candidate = _candidate_walker(validator)
+    stub = candidate.__code__
+    assert stub.co_varnames == ("args",)  # not compiled yet
+    if engine == "rust":  # proven: no walker runs, nothing is compiled
+        assert validator.check(minimal()).ok
+        assert candidate.__code__ is stub
+        return
+    # engine="python" walks every body: the generated code replaces the stub
+    for _ in range(2):
+        report = validator.check(minimal(gender="female"))
+        assert [(c.path, c.after) for c in report.changes] == [("/candidate/gender", "FEMALE")]
+        assert candidate.__code__.co_varnames[:4] == ("value", "path", "ctx", "depth")
+    assert "def walk_object_bulk(" in (generated_source(candidate) or "")
 
 
 @pytest.mark.parametrize(
