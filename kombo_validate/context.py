@@ -12,11 +12,14 @@ from collections.abc import Callable
 
 from .issues import Change, Issue, Severity
 
+#: Deepest nesting accepted, root = 0. Deeper values are ``json.too_deep``.
+MAX_DEPTH = 64
+
 #: Most objects and arrays walked in free-form data (passthrough objects, unknown keys)
 #: per body; past it the walk reports ``json.too_large`` once and stops there.
 MAX_CONTAINERS = 100_000
 
-__all__ = ["MAX_CONTAINERS", "Ctx", "Path", "fast_pointer"]
+__all__ = ["MAX_CONTAINERS", "MAX_DEPTH", "Ctx", "Path", "fast_pointer"]
 
 Path = tuple[str | int, ...]
 

@@ -17,7 +17,7 @@ Built once per Validator from the plan (never from a second reading of the spec)
 When it fails, only the failing parts are walked: each container's strict
 sub-schema finds the containers that fail; an object in the shape the plan's bulk
 path takes is repaired in that path's order by a generated function
-(``plan.repair_walker``: its scalars tested and walked as the bulk path does, its
+(``codegen.repair_walker``: its scalars tested and walked as the bulk path does, its
 containers asked their strict schema and repaired only if it fails), an array item
 by item, anything else re-walked whole by its plan walker from the input, so
 issues, changes and their order are exactly the full walk's. Nothing here ever
@@ -32,19 +32,18 @@ import marshal
 from collections.abc import Callable
 from typing import Any
 
-from .context import Ctx, Path
-from .plan import (
-    MAX_DEPTH,
+from .codegen import (
     AnyOfGen,
     ArrayGen,
     ObjectGen,
     Repair,
     Walker,
-    _types,
     define,
     node_of,
     repair_walker,
 )
+from .context import MAX_DEPTH, Ctx, Path
+from .plan import schema_types
 from .rules import RULES, STRICT_FORMATS, Where
 from .rules.numbers import DOUBLE_MAX, number_within
 
@@ -109,7 +108,7 @@ def strict_leaf(schema: Any, where: Where) -> Any:
     """The strict schema of a non-container property (see the module docstring)."""
     if not isinstance(schema, dict) or "allOf" in schema:
         return False
-    types = _types(schema)
+    types = schema_types(schema)
     if not types or "object" in types or "array" in types:
         return False  # free-form data, or a container the caller did not expect
     fragments: list[Any] = []
@@ -376,7 +375,7 @@ def _as_written(schema: Any, strict: Any) -> Any:
 
 
 def _is_free(schema: Any) -> bool:
-    return not isinstance(schema, dict) or not _types(schema) or "allOf" in schema
+    return not isinstance(schema, dict) or not schema_types(schema) or "allOf" in schema
 
 
 def _in_double_range(types: frozenset[str]) -> dict[str, Any]:

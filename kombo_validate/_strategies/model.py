@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from ..plan import _merge_all_of, _types
+from ..plan import _merge_all_of, schema_types
 from ..rules import RULES, Where
 from ..rules.attachments import is_attachment_schema
 
@@ -168,7 +168,7 @@ def build(schema: Any, where: Where) -> Node:
     branches = s.get("anyOf") if isinstance(s.get("anyOf"), list) else s.get("oneOf")
     if isinstance(branches, list):
         return AnyOfNode(branches=tuple(build(b, where) for b in branches))
-    types = set(_types(s))
+    types = set(schema_types(s))
     nullable = "null" in types or s.get("nullable") is True
     types.discard("null")
     if "const" in s:
@@ -213,7 +213,7 @@ def _nullable(schema: Any) -> bool:
     s = _merge_all_of(schema)
     if isinstance(s.get("anyOf"), list) or isinstance(s.get("oneOf"), list):
         return True
-    types = _types(s)
+    types = schema_types(s)
     return not types or "null" in types or s.get("nullable") is True
 
 

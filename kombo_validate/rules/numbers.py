@@ -12,9 +12,11 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-__all__ = ["DOUBLE_MAX", "number_within"]
+__all__ = ["DOUBLE_MAX", "INT_LIMIT", "number_within"]
 
 DOUBLE_MAX = sys.float_info.max
+#: the largest magnitude a JSON number keeps once parsed as a double (Kombo's parser)
+INT_LIMIT = int(DOUBLE_MAX)
 _CHEAP = 2**62
 _EXACT_INT = 2**53  # every integral float up to here is exactly that int
 
