@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from .issues import SpecError
 
@@ -20,9 +19,9 @@ __all__ = ["ENGINES", "Engine", "RawError", "make_engine"]
 ENGINES = ("rust", "python")
 
 
-@dataclass(frozen=True)
-class RawError:
-    """One schema violation, engine-neutral."""
+class RawError(NamedTuple):
+    """One schema violation, engine-neutral (a tuple: built per error, three times
+    cheaper than a frozen dataclass)."""
 
     path: tuple[str | int, ...]
     keyword: str
@@ -31,7 +30,7 @@ class RawError:
     #: for ``required``: the missing property
     missing: str | None = None
     #: for ``anyOf``/``oneOf``: the errors of each branch, by branch index
-    branches: tuple[tuple[RawError, ...], ...] = field(default=())
+    branches: tuple[tuple[RawError, ...], ...] = ()
 
 
 class Engine(Protocol):
