@@ -5,7 +5,7 @@ empty required answers, unmet preconditions and each format's problems, and may
 change an answer (an option name to its id). :func:`compile_proof` builds, once
 per job, a check that is True only when it would report and change nothing.
 
-The answers are keyed by question id in C (``dict(zip(...))``; a duplicate makes
+The answers are keyed by question id in one dict comprehension (a duplicate makes
 the dict shorter) and that object goes to jsonschema-rs against a schema built
 from the questions: each answer under its question's ``strict`` form of its
 format's ``fine`` check (not empty if required), no other question, every
@@ -21,7 +21,6 @@ first: 200 µs for 30 answers, three times the full check. Keyed, it is linear.)
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from operator import itemgetter
 from typing import Any
 
 __all__ = ["compile_proof", "proof_schema"]
@@ -95,17 +94,14 @@ def compile_proof(questions: Sequence[Any], date: dict[str, Any] | bool) -> Call
 
     def proves(answers: Any) -> bool:
         try:  # wire items are exact dicts: anything else raises here
-            given = dict(zip(map(_QUESTION_ID, answers), map(_ANSWER, answers), strict=True))
+            # (a comprehension: 2.5 µs for 30 answers, dict(zip(map(itemgetter)...)) 3.7)
+            given = {answer["question_id"]: answer["answer"] for answer in answers}
             # a duplicate shortens the dict; a non-str id is refused by jsonschema-rs
             return len(given) == len(answers) and bool(is_valid(given))
         except (KeyError, TypeError, ValueError):
             return False
 
     return proves
-
-
-_QUESTION_ID = itemgetter("question_id")
-_ANSWER = itemgetter("answer")
 
 
 def _never(answers: Any) -> bool:
