@@ -30,9 +30,10 @@ SKIPPED_DIRS = frozenset({"node_modules", "__pycache__"})
 def _walk(top: str) -> Iterator[str]:
     for root, dirs, files in os.walk(top):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
+        prefix = os.path.join(root, "")  # joined once per directory, not per file
         for name in sorted(files):
             if kind_of(name) is not None:
-                yield os.path.join(root, name)
+                yield prefix + name
 
 
 def _is_glob(arg: str) -> bool:

@@ -114,9 +114,12 @@ class LoadedFile:
 def kind_of(path: str) -> str | None:
     """``"json"``, ``"yaml"``, ``"ndjson"``, or None for another suffix."""
     dot = path.rfind(".")
-    if dot <= max(path.rfind("/"), path.rfind(os.sep)) + 1:  # no suffix (or a dotfile)
+    if dot <= 0:
         return None
-    return EXTENSIONS.get(path[dot:].lower())
+    kind = EXTENSIONS.get(path[dot:].lower())
+    if kind is None or dot <= max(path.rfind("/"), path.rfind(os.sep)) + 1:
+        return None  # another suffix, no suffix, or a dotfile (".json")
+    return kind
 
 
 def _error(file: str, code: str, message: str, line: int = 1, column: int = 1) -> Finding:
