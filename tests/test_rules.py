@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kombo_validate import Validator
 from kombo_validate.rules.attachments import _SLICE
@@ -348,6 +351,23 @@ def test_base64_long_and_short_agree(tail: str, ok: bool) -> None:
     assert is_base64(long_prefix + tail) is ok
     sliced_prefix = "QUJD" * (3 * _SLICE // 4 + 1)  # checked in four slices
     assert is_base64(sliced_prefix + tail) is ok
+
+
+_STRICT_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+_FAST = Validator()
+
+
+@given(
+    st.text(alphabet="QUJDab09+/=-_ !é\t", max_size=16),
+    # by the pattern (up to 256 characters), by is_base64 in one slice, in two
+    st.sampled_from(["", "QUJD" * 3, "QUJD" * 75, "QUJD" * (_SLICE // 2)]),
+)
+def test_base64_verdicts_are_strict_rfc_4648(tail: str, prefix: str) -> None:
+    data = prefix + tail
+    report = _FAST.check(with_attachment(content_type="text/plain", data=data))
+    found = [p for p in pairs(report) if p[1] == "attachment.base64_invalid"]
+    valid = _STRICT_BASE64.fullmatch(data) is not None
+    assert found == ([] if valid else [("/attachments/0/data", "attachment.base64_invalid")])
 
 
 @pytest.mark.parametrize("at", [0, _SLICE - 1, _SLICE, 2 * _SLICE + 5, 3 * _SLICE - 2])
