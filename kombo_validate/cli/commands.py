@@ -45,13 +45,16 @@ def _state(options: Options) -> State:
         validator = kombo_validate.Validator(options.spec)
     except SpecError as exc:
         raise OptionError(f"--spec: {exc}") from None
-    compiled = []
-    for option, raw, kind in (
-        ("--questions", questions, kombo_validate.Questions),
-        ("--restrictions", restrictions, kombo_validate.Restrictions),
+    compiled: list[Any] = []
+    for option, raw, name in (
+        ("--questions", questions, "Questions"),
+        ("--restrictions", restrictions, "Restrictions"),
     ):
+        if raw is None:  # their modules are only imported when asked for
+            compiled.append(None)
+            continue
         try:
-            compiled.append(None if raw is None else kind(raw))
+            compiled.append(getattr(kombo_validate, name)(raw))
         except ContextError as exc:
             raise OptionError(f"{option}: {exc}") from None
     lint_options = LintOptions(
