@@ -370,6 +370,23 @@ def test_base64_verdicts_are_strict_rfc_4648(tail: str, prefix: str) -> None:
     assert found == ([] if valid else [("/attachments/0/data", "attachment.base64_invalid")])
 
 
+_TRICKY_BASE64 = ["", "QQ==", "QR==", "QUI=", "QUJD", "AB=C", "Q===", "QQ=", "QUJ-", "QUJ_"]
+
+
+@pytest.mark.parametrize("data", [*_TRICKY_BASE64, "QUJD" * (_SLICE // 2) + "QQ=="])
+def test_base64_verdicts_without_pybase64s_c_extension(
+    monkeypatch: pytest.MonkeyPatch, data: str
+) -> None:
+    """pybase64 falls back to pure Python where it has no wheel: same verdicts."""
+    from pybase64 import _fallback
+
+    monkeypatch.setattr("kombo_validate.rules.attachments.b64decode", _fallback.b64decode)
+    report = _FAST.check(with_attachment(content_type="text/plain", data=data))
+    found = [p for p in pairs(report) if p[1] == "attachment.base64_invalid"]
+    valid = _STRICT_BASE64.fullmatch(data) is not None
+    assert found == ([] if valid else [("/attachments/0/data", "attachment.base64_invalid")])
+
+
 @pytest.mark.parametrize("at", [0, _SLICE - 1, _SLICE, 2 * _SLICE + 5, 3 * _SLICE - 2])
 @pytest.mark.parametrize("bad", ["!", "=", "-"])
 def test_a_defect_in_any_slice_of_long_data_is_found(
