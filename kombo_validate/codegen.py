@@ -293,22 +293,22 @@ def define(source: str, label: str, env: dict[str, Any], *, lazy: bool = False) 
     """
     filename = f"<kombo_validate.plan {label}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    if not lazy:
-        return _exec(source, filename, env)
     name = _defined_name(source)
+    if not lazy:
+        return _exec(source, filename, env, name)
     stub = types.FunctionType(_FIRST_CALL.replace(co_filename=filename, co_name=name), env, name)
 
     def compile_now(function: Any) -> Any:
-        function.__code__ = _exec(source, filename, env).__code__
+        function.__code__ = _exec(source, filename, env, name).__code__
         return function
 
     env["KV_COMPILE"], env["KV_SELF"] = compile_now, stub
     return stub
 
 
-def _exec(source: str, filename: str, env: dict[str, Any]) -> Any:
+def _exec(source: str, filename: str, env: dict[str, Any], name: str) -> Any:
     exec(compile(source, filename, "exec"), env)  # our own generated source
-    return env[_defined_name(source)]
+    return env[name]
 
 
 def _defined_name(source: str) -> str:
