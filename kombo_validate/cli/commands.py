@@ -88,6 +88,7 @@ def run_lint(options: Options, out: TextIO, err: TextIO) -> int:
             emit(finding)
         for line, column, message in result.notes:
             reporter.fixed(path, line, column, message)
+        reporter.file_done(path, result.payloads)
         fixed += result.fixed
     reporter.close(Summary(len(files), errors, warnings, fixed))
     return 1 if errors or (options.strict and warnings) else 0

@@ -14,7 +14,8 @@ class Finding(NamedTuple):
 
     ``path`` is the RFC 6901 pointer into the payload (``""`` is the root); a
     finding about the file itself (unreadable, syntax error) has path ``""``
-    and, when there is no better place, line 1 column 1.
+    and, when there is no better place, line 1 column 1. ``document`` is the
+    0-based index of the payload in its file, None for a finding about the file.
     A NamedTuple: cheap, immutable and picklable across the process pool.
     """
 
@@ -25,6 +26,7 @@ class Finding(NamedTuple):
     code: str
     severity: Severity
     message: str
+    document: int | None = None
 
     @property
     def is_error(self) -> bool:

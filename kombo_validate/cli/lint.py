@@ -49,11 +49,13 @@ class LintOptions(NamedTuple):
 
 
 class FileResult(NamedTuple):
-    """What linting one file found; ``notes`` are (line, column, message) of fixes made."""
+    """What linting one file found; ``notes`` are (line, column, message) of fixes made;
+    ``payloads`` counts the payloads the file held."""
 
     findings: list[Finding]
     notes: list[tuple[int, int, str]]
     fixed: bool
+    payloads: int = 0
 
 
 class State(NamedTuple):
@@ -110,12 +112,15 @@ def check_document(doc: Document, path: str) -> tuple[list[Finding], Any]:
     except Exception as exc:  # a validator bug must not hide the other files' results
         line, column = doc.locate("")
         message = f"the validator failed: {type(exc).__name__}: {exc}"
-        return [Finding(path, line, column, "", "internal.error", "error", message)], None
+        failed = Finding(path, line, column, "", "internal.error", "error", message, doc.index)
+        return [failed], None
     findings = []
     for issue in report.issues:
         line, column = doc.locate(issue.path, key=issue.code in KEY_CODES)
         findings.append(
-            Finding(path, line, column, issue.path, issue.code, issue.severity, issue.message)
+            Finding(
+                path, line, column, issue.path, issue.code, issue.severity, issue.message, doc.index
+            )
         )
     return findings, report
 
@@ -158,7 +163,14 @@ def _lint_file(path: str) -> FileResult:
                 message = f"not in canonical wire form: {describe_change(change)}; run --fix"
                 findings.append(
                     Finding(
-                        path, line, column, change.path, "fixture.not_canonical", "warning", message
+                        path,
+                        line,
+                        column,
+                        change.path,
+                        "fixture.not_canonical",
+                        "warning",
+                        message,
+                        doc.index,
                     )
                 )
     fixed = False
@@ -169,7 +181,7 @@ def _lint_file(path: str) -> FileResult:
             notes = []
             findings.append(Finding(path, 1, 1, "", "fix.failed", "error", f"not fixed: {exc}"))
     findings.sort(key=lambda f: (f.line, f.column))
-    return FileResult(findings, notes, fixed)
+    return FileResult(findings, notes, fixed, len(loaded.documents))
 
 
 def _write_fixed(loaded: LoadedFile, bodies: dict[int, Any]) -> bool:

@@ -60,6 +60,9 @@ class Reporter:
     def finding(self, finding: Finding) -> None:
         raise NotImplementedError
 
+    def file_done(self, file: str, payloads: int) -> None:
+        """Called once per file after its findings: it held ``payloads`` payloads."""
+
     def fixed(self, file: str, line: int, column: int, message: str) -> None:
         """A note that ``--fix`` rewrote something (silent under ``--quiet``)."""
         if not self.quiet:
