@@ -8,7 +8,9 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+import yaml
 
+from kombo_validate.cli import yamlload
 from kombo_validate.cli.findings import Finding
 from kombo_validate.cli.jsonpos import duplicate_keys, line_col, locate_span, split_pointer
 from kombo_validate.cli.loaders import kind_of, load_file, load_text
@@ -362,6 +364,11 @@ def test_recursive_alias_and_undefined_alias() -> None:
     assert load_text("a: *nope\n", "r.yaml", "yaml").findings[0].code == "file.parse_error"
 
 
+DEEP_FLOW = "[" * 5000 + "]" * 5000
+DEEP_STREAM = "a: 1\n---\n" + "[" * 1001 + "]" * 1001 + "\n---\nb: 2\n"
+DEEP_BLOCK = "a:\n" + "".join("  " * i + "b:\n" for i in range(1, 1200))
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -370,13 +377,75 @@ def test_recursive_alias_and_undefined_alias() -> None:
         ("a:\n\tb: 1\n", ("file.parse_error", "", 2, 1)),
         ("? [1]\n: 2\n", ("yaml.complex_key", "", 1, 3)),
         ("a: \x07\n", ("file.parse_error", "", 1, 4)),
-        ("[" * 5000 + "]" * 5000, ("file.too_deep", "", 1, 1001)),
+        (DEEP_FLOW, ("file.too_deep", "", 1, 1001)),
     ],
 )
 def test_yaml_failures_are_findings(text: str, expected: tuple[str, str, int, int]) -> None:
     loaded = load_text(text, "bad.yaml", "yaml")
     assert codes(loaded.findings)[0] == expected
     assert loaded.failed
+
+
+_PARSERS = [pytest.param(yaml.SafeLoader, id="pure-python")]
+if hasattr(yaml, "CSafeLoader"):
+    _PARSERS.append(pytest.param(yaml.CSafeLoader, id="libyaml"))
+
+
+@pytest.mark.parametrize("parser", _PARSERS)
+@pytest.mark.parametrize(
+    ("text", "data", "expected"),
+    [
+        (DEEP_FLOW, [], ("file.too_deep", "", 1, 1001)),
+        (DEEP_STREAM, [{"a": 1}, {"b": 2}], ("file.too_deep", "", 3, 1001)),
+        (DEEP_BLOCK, [], ("file.too_deep", "", 1001, 2001)),
+    ],
+)
+def test_too_deep_yaml_is_the_same_with_every_parser(
+    monkeypatch: pytest.MonkeyPatch,
+    parser: type,
+    text: str,
+    data: list[object],
+    expected: tuple[str, str, int, int],
+) -> None:
+    # PyYAML 6.0.4's libyaml stops at its own depth limit (a ScannerError) before the
+    # loader's check: the same code, place, message and other documents all the same
+    monkeypatch.setattr(yamlload, "_Loader", parser)
+    loaded = load_text(text, "deep.yaml", "yaml")
+    assert codes(loaded.findings) == [expected]
+    assert loaded.findings[0].message == "nesting deeper than 1000"
+    assert [d.data for d in loaded.documents] == data
+
+
+class _LimitedLoader(yaml.SafeLoader):
+    """A parser with a depth limit of 3, failing as libyaml 0.2.5 in PyYAML 6.0.4 does."""
+
+    def get_event(self) -> object:
+        event = super().get_event()
+        self.depth = getattr(self, "depth", 0)
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            self.depth += 1
+            if self.depth > 3:
+                raise yaml.scanner.ScannerError(
+                    "while increasing flow level",
+                    event.start_mark,
+                    "exceeded maximum nesting depth",
+                    event.start_mark,
+                )
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            self.depth -= 1
+        return event
+
+
+def test_a_parser_depth_limit_falls_back_to_the_loaders_own_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # whatever PyYAML is installed, a parser that gives up on depth is not a syntax error
+    monkeypatch.setattr(yamlload, "_Loader", _LimitedLoader)
+    monkeypatch.setattr(yamlload, "MAX_DEPTH", 5)
+    loaded = load_text("a: 1\n---\n[[[[[[[1]]]]]]]\n---\nb: 2\n", "deep.yaml", "yaml")
+    assert codes(loaded.findings) == [("file.too_deep", "", 3, 6)]
+    assert loaded.findings[0].message == "nesting deeper than 5"
+    assert [d.data for d in loaded.documents] == [{"a": 1}, {"b": 2}]
 
 
 def test_syntax_error_keeps_earlier_documents() -> None:

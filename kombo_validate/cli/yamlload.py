@@ -405,10 +405,33 @@ def node_mark(node: Node) -> _Mark:
     return _Mark(node.line - 1, node.column - 1, node.start)
 
 
+#: what libyaml's scanner says past its own nesting limit (PyYAML ≥ 6.0.4 with libyaml)
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
+
+
 def load_yaml(text: str, file: str) -> tuple[list[YamlDocument], list[Finding]]:
-    """Every document of a YAML stream, and the findings (errors, warnings) on the way."""
+    """Every document of a YAML stream, and the findings (errors, warnings) on the way.
+
+    libyaml (PyYAML 6.0.4 on) stops a stream nested past its own limit in the
+    scanner, before any event of the deep document reaches the builder, and
+    ends the whole stream there. Such a text is parsed again with PyYAML's
+    pure-Python parser, so the builder's own :data:`MAX_DEPTH` check reports it
+    as ``file.too_deep`` at the same place on every PyYAML, and the other
+    documents of the stream are kept. Only texts nested that deep pay for it.
+    """
+    documents, findings, too_deep = _load(text, file, _Loader)
+    if too_deep and _Loader is not yaml.SafeLoader:
+        documents, findings, _ = _load(text, file, yaml.SafeLoader)
+    return documents, findings
+
+
+def _load(
+    text: str, file: str, loader_class: Any
+) -> tuple[list[YamlDocument], list[Finding], bool]:
+    """Documents and findings, and whether the parser gave up on libyaml's depth limit."""
     builder = _Builder(file)
-    loader = _Loader(text)
+    loader = loader_class(text)
+    too_deep = False
     try:
         while True:
             event = loader.get_event()
@@ -419,11 +442,17 @@ def load_yaml(text: str, file: str) -> tuple[list[YamlDocument], list[Finding]]:
         builder.stack.clear()
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
+        too_deep = problem == _LIBYAML_TOO_DEEP
+        if too_deep:  # the builder's own check says it, the same on every PyYAML
+            problem = f"nesting deeper than {MAX_DEPTH}"
         if mark is None and isinstance(getattr(exc, "position", None), int):
             offset = exc.position  # type: ignore[attr-defined]
             line = text.count("\n", 0, offset)
             mark = _Mark(line, offset - (text.rfind("\n", 0, offset) + 1), offset)
-        builder.error("file.parse_error", f"YAML syntax error: {problem}", mark)
+        if too_deep:
+            builder.error("file.too_deep", problem, mark)
+        else:
+            builder.error("file.parse_error", f"YAML syntax error: {problem}", mark)
     finally:
         loader.dispose()
-    return builder.documents, builder.findings
+    return builder.documents, builder.findings, too_deep
