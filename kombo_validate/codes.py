@@ -60,6 +60,11 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
         "that would unfold into an exponential tree)",
     ),
     ("json.key_not_string", _E, "an object key that is not a string"),
+    (
+        "string.invalid_unicode",
+        _E,
+        "a string or key holding a lone surrogate (`\\ud800`): it cannot be sent as UTF-8",
+    ),
     ("number.not_finite", _E, "`NaN` or an infinity"),
     (
         "number.out_of_range",
@@ -194,6 +199,8 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
     # -- the command line
     ("file.unreadable", _E, "the file cannot be read (it does not exist, no permission …)"),
     ("file.not_found", _E, "a glob that matches no fixture file"),
+    ("file.not_regular", _E, "not a regular file (a FIFO, socket or device)"),
+    ("file.too_large", _E, "a file larger than 64 MiB (not read)"),
     (
         "file.unsupported_type",
         _E,

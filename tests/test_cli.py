@@ -228,10 +228,14 @@ def test_warnings_pass_unless_strict(capsys: pytest.CaptureFixture[str], tmp_pat
 @pytest.mark.parametrize(
     ("content", "name", "expected"),
     [
-        ('{"candidate": ', "trunc.json", "trunc.json:1:15: error file.parse_error / JSON syntax"),
-        ("a: [1\n", "trunc.yaml", "trunc.yaml:2:1: error file.parse_error / YAML syntax"),
-        (b"\xff\xfe", "utf16.json", "utf16.json:1:1: error file.encoding / not UTF-8 text"),
-        ("", "empty.yaml", "empty.yaml:1:1: error file.empty / no payload in the file"),
+        (
+            '{"candidate": ',
+            "trunc.json",
+            "trunc.json:1:15: error file.parse_error (root) JSON syntax",
+        ),
+        ("a: [1\n", "trunc.yaml", "trunc.yaml:2:1: error file.parse_error (root) YAML syntax"),
+        (b"\xff\xfe", "utf16.json", "utf16.json:1:1: error file.encoding (root) not UTF-8 text"),
+        ("", "empty.yaml", "empty.yaml:1:1: error file.empty (root) no payload in the file"),
     ],
 )
 def test_unparseable_fixtures_exit_1(
@@ -257,8 +261,8 @@ def test_unreadable_and_unmatched_paths_exit_1(
     code, out, _ = run(capsys, "lint", tmp_path / "missing.json", tmp_path / "*.yaml")
     assert code == 1
     assert out.splitlines() == [
-        f"{tmp_path}/*.yaml:1:1: error file.not_found / no fixture file matches this pattern",
-        f"{tmp_path}/missing.json:1:1: error file.unreadable / No such file or directory",
+        f"{tmp_path}/*.yaml:1:1: error file.not_found (root) no fixture file matches this pattern",
+        f"{tmp_path}/missing.json:1:1: error file.unreadable (root) No such file or directory",
     ]
 
 

@@ -7,7 +7,16 @@ and the summary line to ``err`` (stderr), so stdout stays machine-readable:
   when ``out`` is a terminal (and ``NO_COLOR`` is unset);
 * ``json``   — stdout is exactly one JSON array of finding objects;
 * ``github`` — workflow commands (``::error file=…,line=…,col=…,title=code::…``)
-  that GitHub Actions turns into annotations on the diff.
+  that GitHub Actions turns into annotations on the diff;
+* ``sarif``  — one SARIF 2.1.0 log at the end (GitHub code scanning), see :mod:`.sarif`;
+* ``junit``  — one JUnit XML document at the end (GitLab, Jenkins, Azure), see :mod:`.junit`.
+
+Whatever a fixture holds reaches the text and github outputs escaped
+(:func:`printable`): a key with a newline, an ESC or a bidi override cannot start a
+line, colour the terminal or reorder what is shown, and a lone surrogate cannot
+crash the output. Pointers are shown by :func:`show_path`: the root as ``(root)``
+(``/`` is the pointer of the empty-string key), long ones cut in the middle. The
+machine formats (json, sarif) keep the exact pointer.
 """
 
 from __future__ import annotations
@@ -19,13 +28,80 @@ from typing import ClassVar, NamedTuple, TextIO
 from .findings import Finding
 
 __all__ = [
+    "MAX_PATH_CHARS",
     "REPORTERS",
+    "ROOT",
     "GithubReporter",
     "JsonReporter",
+    "JunitReporter",
     "Reporter",
+    "SarifReporter",
     "Summary",
     "TextReporter",
+    "printable",
+    "show_path",
 ]
+
+#: how the root pointer ``""`` is shown (``/`` is the pointer of the key ``""``)
+ROOT = "(root)"
+#: longer pointers are shown cut in the middle, with an ellipsis
+MAX_PATH_CHARS = 200
+
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_char(char: str) -> str:
+    named = _NAMED_ESCAPES.get(char)
+    if named is not None:
+        return named
+    code = ord(char)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def _tokens(text: str) -> list[str]:
+    return [c if c.isprintable() else _escape_char(c) for c in text]
+
+
+def printable(text: str) -> str:
+    """``text`` with every character Python does not call printable escaped as
+    ``\\n``, ``\\x1b``, ``\\u202e``…: C0/C1 controls, DEL, lone surrogates, bidi
+    controls, zero-width and other format characters, line and paragraph
+    separators, non-ASCII spaces, unassigned code points."""
+    return text if text.isprintable() else "".join(_tokens(text))
+
+
+def show_path(pointer: str, limit: int = MAX_PATH_CHARS) -> str:
+    """A pointer for people: the root as :data:`ROOT`, escaped, at most ``limit``
+    characters (cut in the middle with ``…``, never inside an escape)."""
+    if not pointer:
+        return ROOT
+    tokens: str | list[str]
+    if pointer.isprintable():
+        if len(pointer) <= limit:
+            return pointer
+        tokens = pointer
+    else:
+        tokens = _tokens(pointer)
+        if sum(map(len, tokens)) <= limit:
+            return "".join(tokens)
+    budget = limit - 1  # the ellipsis takes one
+    head: list[str] = []
+    used = 0
+    for token in tokens:
+        if used + len(token) > (budget + 1) // 2:
+            break
+        head.append(token)
+        used += len(token)
+    tail: list[str] = []
+    room, used = budget - used, 0
+    for token in reversed(tokens):
+        if used + len(token) > room:
+            break
+        tail.append(token)
+        used += len(token)
+    return "".join(head) + "…" + "".join(reversed(tail))
 
 
 class Summary(NamedTuple):
@@ -66,7 +142,7 @@ class Reporter:
     def fixed(self, file: str, line: int, column: int, message: str) -> None:
         """A note that ``--fix`` rewrote something (silent under ``--quiet``)."""
         if not self.quiet:
-            self.err.write(f"{file}:{line}:{column}: fixed {message}\n")
+            self.err.write(f"{printable(file)}:{line}:{column}: fixed {printable(message)}\n")
 
     def close(self, summary: Summary) -> None:
         """Finish the output; the summary line goes to stderr unless quiet."""
@@ -85,18 +161,18 @@ class TextReporter(Reporter):
 
     def finding(self, finding: Finding) -> None:
         f = finding
-        where = f"{f.file}:{f.line}:{f.column}:"
+        where = f"{printable(f.file)}:{f.line}:{f.column}:"
         severity: str = f.severity
         code = f.code
         if self.colour:
             where = f"\033[1m{where}\033[0m"
             severity = f"{self._COLOURS[severity]}{severity}\033[0m"
             code = f"\033[2m{code}\033[0m"
-        self.out.write(f"{where} {severity} {code} {f.path or '/'} {f.message}\n")
+        self.out.write(f"{where} {severity} {code} {show_path(f.path)} {printable(f.message)}\n")
 
     def fixed(self, file: str, line: int, column: int, message: str) -> None:
         if not self.quiet:
-            self.out.write(f"{file}:{line}:{column}: fixed {message}\n")
+            self.out.write(f"{printable(file)}:{line}:{column}: fixed {printable(message)}\n")
 
 
 class JsonReporter(Reporter):
@@ -118,6 +194,8 @@ class JsonReporter(Reporter):
 
 
 def _escape_data(text: str) -> str:
+    """Workflow-command escaping, after :func:`printable` (which leaves no line break)."""
+    text = printable(text)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -144,7 +222,7 @@ class GithubReporter(Reporter):
 
     def finding(self, finding: Finding) -> None:
         f = finding
-        body = f"{f.path or '/'} {f.message}"
+        body = f"{show_path(f.path)} {f.message}"
         self.out.write(self._command(f.severity, f.file, f.line, f.column, f.code, body))
 
     def fixed(self, file: str, line: int, column: int, message: str) -> None:
@@ -159,7 +237,49 @@ def _is_tty(stream: TextIO) -> bool:
         return False
 
 
+class SarifReporter(Reporter):
+    """One SARIF 2.1.0 log on stdout at the end (:mod:`.sarif` builds it)."""
+
+    name = "sarif"
+
+    def __init__(self, out: TextIO, err: TextIO, *, quiet: bool = False) -> None:
+        super().__init__(out, err, quiet=quiet)
+        from .sarif import SarifLog  # only when asked for
+
+        self._log = SarifLog()
+
+    def finding(self, finding: Finding) -> None:
+        self._log.add(finding)
+
+    def close(self, summary: Summary) -> None:
+        self.out.write(self._log.render())
+        super().close(summary)
+
+
+class JunitReporter(Reporter):
+    """One JUnit XML document on stdout at the end (:mod:`.junit` builds it)."""
+
+    name = "junit"
+
+    def __init__(self, out: TextIO, err: TextIO, *, quiet: bool = False) -> None:
+        super().__init__(out, err, quiet=quiet)
+        from .junit import JunitReport  # only when asked for (ElementTree too)
+
+        self._report = JunitReport()
+
+    def finding(self, finding: Finding) -> None:
+        self._report.add(finding)
+
+    def file_done(self, file: str, payloads: int) -> None:
+        self._report.file_done(file, payloads)
+
+    def close(self, summary: Summary) -> None:
+        self.out.write(self._report.render())
+        super().close(summary)
+
+
 #: ``--format`` name → reporter class
 REPORTERS: dict[str, type[Reporter]] = {
-    cls.name: cls for cls in (TextReporter, JsonReporter, GithubReporter)
+    cls.name: cls
+    for cls in (TextReporter, JsonReporter, GithubReporter, SarifReporter, JunitReporter)
 }
