@@ -35,7 +35,7 @@ def readme_rows() -> list[tuple[str, str, str]]:
 def test_readme_table_is_codes() -> None:
     rows = readme_rows()
     assert rows == [(code, info.severity, info.description) for code, info in CODES.items()]
-    assert len(rows) == len({code for code, _, _ in rows}) == 83
+    assert len(rows) == len({code for code, _, _ in rows})  # no code twice
 
 
 def test_every_code_literal_in_the_package_has_a_row() -> None:
