@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from kombo_validate.cli import fix as fix_module
 from kombo_validate.cli import main
 
 JSON_FIXABLE = """{
@@ -201,9 +207,255 @@ def test_fix_keeps_anchored_values_consistent(tmp_path: Path) -> None:
     path = tmp_path / "anchor.yaml"
     path.write_text(text)
     assert main(["lint", str(path), "--fix", "-q"]) == 0
-    # the aliased value cannot be edited in place: the document is written anew
+    # the value under the anchor is used once: edited in place, anchors and aliases kept
+    assert path.read_text() == text.replace("germany", "DE")
     assert main(["lint", str(path), "--strict", "-q"]) == 0
-    assert path.read_text() == (
-        "candidate:\n  first_name: A\n  last_name: A\n  email_address: a@b.de\n"
-        "  location:\n    country: DE\n"
+
+
+# -- the fixed file replaces the original atomically -----------------------------------
+
+#: > 4 KiB, so that writing it anew fails under a 4 KiB file size limit
+BIG_DATA = base64.b64encode(b"x" * 6000).decode()
+
+JSON_BIG = (
+    '{\n  "candidate": {\n    "first_name": "Ada",\n    "last_name": "Lovelace",\n'
+    '    "email_address": "ada@example.com",\n    "location": {"country": "Germany"}\n  },\n'
+    '  "attachments": [\n    {"name": "cv.txt", "type": "CV", "content_type": "text/plain",'
+    f' "data": "{BIG_DATA}"}}\n  ]\n}}\n'
+)
+
+YAML_BIG = (
+    "# a big fixture\ncandidate:\n  first_name: Ada\n  last_name: Lovelace\n"
+    "  email_address: ada@example.com\n  location:\n    country: Germany\n"
+    "attachments:\n  - name: cv.txt\n    type: CV\n    content_type: text/plain\n"
+    f"    data: {BIG_DATA}\n"
+)
+
+
+def _limit_file_size() -> None:  # runs in the child, before exec
+    import resource
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="POSIX file size limits")
+@pytest.mark.parametrize(("name", "text"), [("big.json", JSON_BIG), ("big.yaml", YAML_BIG)])
+def test_fix_under_a_file_size_limit_keeps_the_original(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(text.encode())
+    assert path.stat().st_size > 4096
+    done = subprocess.run(
+        [sys.executable, "-m", "kombo_validate", "lint", "--fix", str(path)],
+        preexec_fn=_limit_file_size,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
+    assert path.read_bytes() == text.encode()  # not cut at 4,096 bytes
+    assert os.listdir(tmp_path) == [name]  # no temporary file left
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout == (
+        f"{path}:1:1: error fix.failed / not fixed: could not write the fixed file"
+        " (File too large); it is unchanged\n"
+    )  # the message quotes no payload data
+    # without the limit the same fix goes through
+    assert main(["lint", "--fix", "-q", str(path)]) == 0
+    assert path.read_bytes() == text.replace("Germany", "DE").encode()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX mode bits")
+def test_fix_keeps_the_mode_bits(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(JSON_FIXABLE)
+    path.chmod(0o640)
+    assert main(["lint", "--fix", "-q", str(path)]) == 0
+    assert path.read_text() == JSON_FIXED
+    assert path.stat().st_mode & 0o7777 == 0o640
+    assert os.listdir(tmp_path) == ["a.json"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks")
+def test_fix_through_a_symlink_replaces_its_target(tmp_path: Path) -> None:
+    real_dir, link_dir = tmp_path / "real", tmp_path / "links"
+    real_dir.mkdir()
+    link_dir.mkdir()
+    target = real_dir / "a.json"
+    target.write_text(JSON_FIXABLE)
+    link = link_dir / "a.json"
+    link.symlink_to(target)
+    assert main(["lint", "--fix", "-q", str(link)]) == 0
+    # the link stays a link to the same file, whose text is fixed
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert target.read_text() == JSON_FIXED
+    assert os.listdir(real_dir) == ["a.json"] and os.listdir(link_dir) == ["a.json"]
+
+
+def test_fix_failing_replace_leaves_the_original(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(JSON_FIXABLE)
+
+    def refuse(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    assert main(["lint", "--fix", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert out == (
+        f"{path}:1:1: error fix.failed / not fixed: could not write the fixed file"
+        " (No space left on device); it is unchanged\n"
+    )
+    assert path.read_text() == JSON_FIXABLE
+    assert os.listdir(tmp_path) == ["a.json"]
+
+
+def test_fix_refuses_a_file_changed_since_it_was_read(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(JSON_FIXABLE)
+    meanwhile = JSON_FIXABLE.replace("Ada", "Grace")
+    fixed_text = fix_module.fixed_text
+
+    def another_process_writes(*args: object) -> str:
+        path.write_text(meanwhile)  # between reading and writing
+        return fixed_text(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fix_module, "fixed_text", another_process_writes)
+    assert main(["lint", "--fix", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "error fix.failed / not fixed: the file changed on disk while it was being checked" in out
+    )
+    assert path.read_text() == meanwhile
+    assert os.listdir(tmp_path) == ["a.json"]
+
+
+# -- YAML anchors, aliases, merges and comments ----------------------------------------
+
+YAML_MERGED = """\
+candidate:
+  first_name: Ada
+  last_name: Lovelace
+  email_address: ada@example.com
+attachments:
+  - &cv  # the CV; the cover letter shares its content type
+    name: cv.txt
+    type: cv
+    content_type: Text/Plain
+    data: aGVsbG8=
+  - <<: *cv
+    name: cover.txt
+    type: COVER_LETTER
+"""
+
+
+def test_fix_edits_a_shared_value_where_it_is_defined(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "merged.yaml"
+    path.write_text(YAML_MERGED)
+    assert main(["lint", "--fix", str(path)]) == 0
+    # every use of the anchored content type wants "text/plain": edited once, at the anchor
+    assert path.read_text() == YAML_MERGED.replace("type: cv", "type: CV").replace(
+        "Text/Plain", "text/plain"
+    )
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(" ")[:3] for line in out] == [
+        [f"{path}:8:11:", "fixed", "/attachments/0/type:"],
+        [f"{path}:9:19:", "fixed", "/attachments/0/content_type:"],
+        [f"{path}:9:19:", "fixed", "/attachments/1/content_type:"],
+    ]
+    assert main(["lint", "--strict", "-q", str(path)]) == 0
+
+
+def test_fix_keeps_an_anchor_and_a_tag_on_the_fixed_value(tmp_path: Path) -> None:
+    text = (
+        "candidate:\n  first_name: Ada\n  last_name: Lovelace\n  email_address: a@b.de\n"
+        "  location: {country: &home !!str Germany}\n"
+    )
+    path = tmp_path / "tagged.yaml"
+    path.write_text(text)
+    assert main(["lint", "--fix", "-q", str(path)]) == 0
+    assert path.read_text() == text.replace("Germany", "DE")
+
+
+def test_fix_refuses_a_shared_value_that_another_use_keeps(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    text = (
+        "candidate:\n  first_name: &c Germany\n  last_name: Lovelace\n"
+        "  email_address: ADA@EXAMPLE.COM\n  location:\n    country: *c\n"
+    )
+    path = tmp_path / "alias.yaml"
+    path.write_text(text)
+    assert main(["lint", "--fix", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert out == (
+        f"{path}:6:14: error fix.refused /candidate/location/country not fixed (nothing was"
+        " written): the value is shared through an anchor, alias or merge (defined at line 2)"
+        " with /candidate/first_name, which must stay as it is; fix it by hand\n"
+    )
+    assert path.read_text() == text  # the email address is not fixed either: all or nothing
+
+
+def test_fix_refuses_to_rewrite_a_document_with_comments(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    text = (
+        "# who applies\ncandidate:\n  first_name: Ada\n  last_name: Lovelace\n"
+        "  title: null\n  email_address: ada@example.com\n"
+    )
+    path = tmp_path / "commented.yaml"
+    path.write_text(text)
+    assert main(["lint", "--fix", str(path)]) == 1
+    assert capsys.readouterr().out == (
+        f"{path}:5:10: error fix.refused /candidate/title not fixed (nothing was written):"
+        " a key must be added or removed here, so the document would be written anew and the"
+        " file's comments would be lost; make this change by hand (lint --strict lists it)\n"
+    )
+    assert path.read_text() == text
+    # the same file with anchors and no comments: refused too
+    anchored = text.replace("# who applies\n", "").replace("first_name: Ada", "first_name: &a Ada")
+    path.write_text(anchored)
+    assert main(["lint", "--fix", "-q", str(path)]) == 1
+    assert "file's anchors, aliases or merge keys would be lost" in capsys.readouterr().out
+    assert path.read_text() == anchored
+    # a '#' inside a quoted value is no comment: the document is written anew
+    quoted = text.replace("# who applies\n", "").replace("first_name: Ada", 'first_name: "A #1"')
+    path.write_text(quoted)
+    assert main(["lint", "--fix", "-q", str(path)]) == 0
+    assert path.read_text() == quoted.replace("  title: null\n", "").replace('"A #1"', "'A #1'")
+
+
+# -- notes in line order --------------------------------------------------------------
+
+
+def test_fix_notes_come_in_line_order(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    text = (
+        "{\n"
+        '  "candidate": {\n'
+        '    "availability_date": "2021-01-01T10:00:00+02:00",\n'
+        '    "location": {"country": "Germany"},\n'
+        '    "gender": "female",\n'
+        '    "email_address": "ada@EXAMPLE.com",\n'
+        '    "first_name": "Ada",\n'
+        '    "last_name": "Lovelace"\n'
+        "  }\n"
+        "}\n"
+    )
+    path = tmp_path / "order.json"
+    path.write_text(text)
+    assert main(["lint", "--fix", str(path)]) == 0
+    # the spec's walk reports the email first, then country, gender, date
+    assert [line.split(" ")[:3] for line in capsys.readouterr().out.splitlines()] == [
+        [f"{path}:3:26:", "fixed", "/candidate/availability_date:"],
+        [f"{path}:4:29:", "fixed", "/candidate/location/country:"],
+        [f"{path}:5:15:", "fixed", "/candidate/gender:"],
+        [f"{path}:6:22:", "fixed", "/candidate/email_address:"],
+    ]

@@ -144,6 +144,7 @@ def lint_file(path: str) -> FileResult:
 
 def _lint_file(path: str) -> FileResult:
     options = _State.options
+    read = _stat(path) if options.fix else None  # before reading: a later change is seen
     loaded = load_file(path, duplicates=options.strict)
     findings = list(loaded.findings)
     notes: list[tuple[int, int, str]] = []
@@ -176,24 +177,141 @@ def _lint_file(path: str) -> FileResult:
     fixed = False
     if bodies:
         try:
-            fixed = _write_fixed(loaded, bodies)
-        except Exception as exc:  # FixError, OSError: the file stays as it was
+            fixed = _write_fixed(loaded, bodies, read)
+        except Exception as exc:  # FixError, FixRefused, a bug: the file stays as it was
             notes = []
-            findings.append(Finding(path, 1, 1, "", "fix.failed", "error", f"not fixed: {exc}"))
+            findings.extend(_not_fixed(loaded, exc))
     findings.sort(key=lambda f: (f.line, f.column))
+    notes.sort(key=lambda n: (n[0], n[1]))  # the changes come in the spec's order
     return FileResult(findings, notes, fixed, len(loaded.documents))
 
 
-def _write_fixed(loaded: LoadedFile, bodies: dict[int, Any]) -> bool:
-    """Rewrite the file with the canonical bodies; False when the text is unchanged."""
-    from .fix import fixed_text
+def _stat(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None  # the loader reports it
+
+
+def _not_fixed(loaded: LoadedFile, exc: Exception) -> list[Finding]:
+    """``fix.refused`` at each value a fix would have lost the author's text for
+    (:class:`~.fix.FixRefused`), else one ``fix.failed`` for the file."""
+    path = loaded.path
+    refusals: list[tuple[int, str, str]] = getattr(exc, "refusals", [])
+    if not refusals:
+        return [Finding(path, 1, 1, "", "fix.failed", "error", f"not fixed: {exc}")]
+    docs = {doc.index: doc for doc in loaded.documents}
+    found = []
+    for index, where, why in refusals:
+        line, column = docs[index].locate(where)
+        message = f"not fixed (nothing was written): {why}"
+        found.append(Finding(path, line, column, where, "fix.refused", "error", message, index))
+    return found
+
+
+def _write_fixed(
+    loaded: LoadedFile, bodies: dict[int, Any], read: os.stat_result | None = None
+) -> bool:
+    """Rewrite the file with the canonical bodies; False when the text is unchanged.
+
+    Atomic: the new text goes to a hidden temporary file in the same directory
+    (written, flushed and fsync'ed, given the original's mode and — where the
+    system allows — its owner and group), which then replaces the original by
+    ``os.replace``; the directory is fsync'ed where supported. A full disk, a
+    quota, a file size limit or a crash leaves the old file or the new one,
+    never a cut one: any failure removes the temporary file, leaves the
+    original byte for byte, and raises :class:`~.fix.FixError` (``fix.failed``)
+    with a message that quotes no payload data.
+
+    **Symlinks are followed**: the link's target is replaced (its temporary
+    file made in the target's directory) and the link stays a link pointing
+    at it, as writing through the link would. A file with several hard links
+    gets a new inode: its other names keep the old text.
+
+    ``read`` is the file's ``os.stat`` from before it was read: if its
+    device, inode, size or mtime differ just before the replace (another
+    process wrote or replaced it), nothing is written. A read-only file, and
+    anything but a regular file (``/dev/stdin``, a FIFO), is not replaced.
+    """
+    from .fix import FixError, fixed_text
 
     new_text = fixed_text(loaded, bodies, payload)
     if new_text == loaded.text:
         return False
-    with open(loaded.path, "w", encoding="utf-8", newline="") as handle:
-        handle.write(new_text)
+    try:
+        data = new_text.encode("utf-8")
+    except UnicodeError:
+        raise FixError("the fixed text cannot be written as UTF-8") from None
+    target = os.path.realpath(loaded.path)
+    directory = os.path.dirname(target)
+
+    def unchanged() -> os.stat_result:
+        now = os.stat(target)
+        if read is not None and (now.st_dev, now.st_ino, now.st_size, now.st_mtime_ns) != (
+            read.st_dev,
+            read.st_ino,
+            read.st_size,
+            read.st_mtime_ns,
+        ):
+            raise FixError("the file changed on disk while it was being checked; run again")
+        return now
+
+    import contextlib
+    import stat
+    import tempfile
+
+    try:
+        original = unchanged()
+        if not stat.S_ISREG(original.st_mode):
+            raise FixError("not a regular file (a pipe, a device…): it cannot be replaced")
+        if not os.access(target, os.W_OK):
+            raise FixError("the file is not writable")
+        fd, temp = tempfile.mkstemp(
+            prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=directory
+        )
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise FixError(f"could not write the fixed file ({reason}); it is unchanged") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if hasattr(os, "chown"):
+            _copy_owner(temp, original)
+        os.chmod(temp, stat.S_IMODE(original.st_mode))  # after chown, which may clear bits
+        unchanged()
+        os.replace(temp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        if isinstance(exc, OSError):
+            reason = exc.strerror or type(exc).__name__
+            raise FixError(f"could not write the fixed file ({reason}); it is unchanged") from None
+        raise
+    try:  # the rename itself survives a crash once the directory is on disk
+        dir_fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError:
+        pass  # not supported here (Windows, some file systems)
     return True
+
+
+def _copy_owner(temp: str, original: os.stat_result) -> None:
+    """Give ``temp`` the original's owner and group, or at least its group; a
+    change the system does not allow (EPERM: not root) is skipped."""
+    mine = os.stat(temp)
+    if (mine.st_uid, mine.st_gid) == (original.st_uid, original.st_gid):
+        return
+    for uid in (original.st_uid, -1):
+        try:
+            os.chown(temp, uid, original.st_gid)
+            return
+        except PermissionError:
+            continue
 
 
 def lint_files(files: Sequence[str], state: State, jobs: int) -> Iterator[FileResult]:
