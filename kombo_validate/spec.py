@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .files import read_regular
 from .issues import SpecError
 
 __all__ = [
@@ -50,10 +51,22 @@ def _yaml_load(text: str) -> Any:
     return yaml.load(text, Loader=loader)
 
 
+def read_spec_file(path: Path) -> bytes:
+    """A spec file's bytes (only a regular file, at most ``MAX_FILE_BYTES``), or SpecError."""
+    try:
+        return read_regular(path)
+    except FileNotFoundError:
+        raise SpecError(f"{path}: no such file") from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise SpecError(f"{path}: cannot read: {reason}") from None
+
+
 def load_document(
-    spec: str | os.PathLike[str] | Mapping[str, Any] | None,
+    spec: str | os.PathLike[str] | Mapping[str, Any] | None, raw: bytes | None = None
 ) -> tuple[dict[str, Any], str]:
-    """Parse ``spec`` (None, a YAML/JSON path, or a mapping) into a dict and a label."""
+    """Parse ``spec`` (None, a YAML/JSON path, or a mapping) into a dict and a label
+    (``raw``: the file's bytes, when the caller has read them already)."""
     if spec is None:
         spec = bundled_spec_path()
     if isinstance(spec, Mapping):
@@ -67,10 +80,8 @@ def load_document(
     path = Path(spec)
     label = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError(f"{label}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        text = (read_spec_file(path) if raw is None else raw).decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise SpecError(f"{label}: cannot read: {exc}") from None
     try:
         doc = json.loads(text) if path.suffix.lower() == ".json" else _yaml_load(text)
@@ -188,10 +199,7 @@ def load_spec(
     from . import _cache
 
     path = bundled_spec_path() if spec is None else Path(spec)
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return _load_spec(spec)  # the loader names the file and the reason
+    raw = read_spec_file(path)
     key = _cache.key(raw)
     cached = _cache.read(key)
     if cached is not None:
@@ -208,7 +216,7 @@ def load_spec(
             )
         except (KeyError, TypeError):
             pass
-    info = _load_spec(spec)
+    info = _load_spec(spec, raw=raw)
     _cache.write(
         key,
         {
@@ -225,9 +233,12 @@ def load_spec(
 
 
 def _load_spec(
-    spec: str | os.PathLike[str] | Mapping[str, Any] | None, *, validate_spec: bool = False
+    spec: str | os.PathLike[str] | Mapping[str, Any] | None,
+    *,
+    validate_spec: bool = False,
+    raw: bytes | None = None,
 ) -> SpecInfo:
-    doc, label = load_document(spec)
+    doc, label = load_document(spec, raw)
     if not str(doc.get("openapi", "")).startswith("3."):
         raise SpecError(f"{label}: not an OpenAPI 3 document (no 'openapi: 3.x' field)")
     if validate_spec:

@@ -262,7 +262,7 @@ def test_unreadable_and_unmatched_paths_exit_1(
     assert code == 1
     assert out.splitlines() == [
         f"{tmp_path}/*.yaml:1:1: error file.not_found (root) no fixture file matches this pattern",
-        f"{tmp_path}/missing.json:1:1: error file.unreadable (root) No such file or directory",
+        f"{tmp_path}/missing.json:1:1: error file.not_found (root) no such file",
     ]
 
 

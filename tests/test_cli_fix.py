@@ -259,7 +259,7 @@ def test_fix_under_a_file_size_limit_keeps_the_original(
     assert os.listdir(tmp_path) == [name]  # no temporary file left
     assert done.returncode == 1, done.stdout + done.stderr
     assert done.stdout == (
-        f"{path}:1:1: error fix.failed / not fixed: could not write the fixed file"
+        f"{path}:1:1: error fix.failed (root) not fixed: could not write the fixed file"
         " (File too large); it is unchanged\n"
     )  # the message quotes no payload data
     # without the limit the same fix goes through
@@ -307,7 +307,7 @@ def test_fix_failing_replace_leaves_the_original(
     assert main(["lint", "--fix", str(path)]) == 1
     out = capsys.readouterr().out
     assert out == (
-        f"{path}:1:1: error fix.failed / not fixed: could not write the fixed file"
+        f"{path}:1:1: error fix.failed (root) not fixed: could not write the fixed file"
         " (No space left on device); it is unchanged\n"
     )
     assert path.read_text() == JSON_FIXABLE
@@ -330,7 +330,7 @@ def test_fix_refuses_a_file_changed_since_it_was_read(
     assert main(["lint", "--fix", str(path)]) == 1
     out = capsys.readouterr().out
     assert (
-        "error fix.failed / not fixed: the file changed on disk while it was being checked" in out
+        "error fix.failed (root) not fixed: the file changed on disk while it was being checked" in out
     )
     assert path.read_text() == meanwhile
     assert os.listdir(tmp_path) == ["a.json"]

@@ -168,7 +168,7 @@ def test_files_on_disk(tmp_path: Path) -> None:
     (tmp_path / "a.JSON").write_text('{"a": 1}')
     assert load_file(str(tmp_path / "a.JSON")).documents[0].data == {"a": 1}
     missing = load_file(str(tmp_path / "missing.json"))
-    assert codes(missing.findings) == [("file.unreadable", "", 1, 1)]
+    assert codes(missing.findings) == [("file.not_found", "", 1, 1)]
     directory = tmp_path / "dir.json"
     directory.mkdir()
     assert codes(load_file(str(directory)).findings) == [("file.unreadable", "", 1, 1)]

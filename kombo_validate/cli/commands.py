@@ -1,15 +1,18 @@
-"""The four commands. Each takes parsed :class:`Options` and two streams, returns the exit code.
+"""The commands. Each takes parsed :class:`Options` and two streams, returns the exit code.
 
 Exit codes: 0 no errors (warnings allowed unless ``--strict``), 1 errors in a
-fixture (unreadable and unparseable ones included), 2 usage errors — which
-include an unusable ``--spec``, ``--questions``, ``--restrictions`` or
-``--job-id``, raised here as :class:`OptionError`.
+fixture (missing, unreadable and unparseable ones included) or, for ``spec``, in
+the OpenAPI document, 2 usage errors — which include a ``--spec``,
+``--questions``, ``--restrictions`` or ``--job-id`` that cannot be used (and a
+``spec FILE`` that cannot be read), raised here as :class:`OptionError` with the
+same words for the same situation: ``--spec nope.yaml: no such file``.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TextIO
 
 from ..issues import ContextError, SpecError
@@ -24,14 +27,20 @@ from .lint import (
     init_worker,
     lint_files,
 )
-from .loaders import LoadedFile, load_file
+from .loaders import LoadedFile, is_stdin, kind_of, load_file, read_stdin
 from .options import Options
-from .reporters import REPORTERS, Summary, TextReporter
+from .reporters import REPORTERS, Reporter, Summary
+from .schema_cmd import run_schema
 
 __all__ = ["COMMANDS", "OptionError"]
 
 
-def _state(options: Options) -> State:
+def _stdin(paths: list[str]) -> bytes | Finding | None:
+    """Standard input, read once, when a path asks for it."""
+    return read_stdin() if any(map(is_stdin, paths)) else None
+
+
+def _state(options: Options, paths: list[str]) -> State:
     """The Validator and context the options ask for, or OptionError (exit 2)."""
     import kombo_validate
 
@@ -44,7 +53,7 @@ def _state(options: Options) -> State:
     try:
         validator = kombo_validate.Validator(options.spec)
     except SpecError as exc:
-        raise OptionError(f"--spec: {exc}") from None
+        raise OptionError(f"--spec {exc}") from None
     compiled: list[Any] = []
     for option, raw, name in (
         ("--questions", questions, "Questions"),
@@ -58,13 +67,20 @@ def _state(options: Options) -> State:
         except ContextError as exc:
             raise OptionError(f"{option}: {exc}") from None
     lint_options = LintOptions(
-        options.spec, questions, restrictions, options.strict, options.fix, options.response
+        options.spec,
+        questions,
+        restrictions,
+        options.strict,
+        options.fix,
+        options.response,
+        options.input_format,
+        _stdin(paths),
     )
     return State(lint_options, validator, compiled[0], compiled[1])
 
 
 def run_lint(options: Options, out: TextIO, err: TextIO) -> int:
-    state = _state(options)
+    state = _state(options, options.paths)
     files, path_findings = expand_paths(options.paths)
     reporter = REPORTERS[options.format](out, err, quiet=options.quiet)
     # --quiet drops warnings from the text/github output unless they fail (--strict)
@@ -97,10 +113,17 @@ def run_lint(options: Options, out: TextIO, err: TextIO) -> int:
 Checked = list[tuple[Any, list[Finding], Any]]
 
 
-def _checked(path: str) -> tuple[LoadedFile, Checked]:
+def _checked(path: str, state: State) -> tuple[LoadedFile, Checked]:
     """The file, and for each payload: (document, findings, report or None)."""
-    loaded = load_file(path)
-    return loaded, [(doc, *check_document(doc, path)) for doc in loaded.documents]
+    options = state.options
+    loaded = load_file(path, kind_of(path) or options.input_format, stdin=options.stdin)
+    return loaded, [(doc, *check_document(doc, loaded.path)) for doc in loaded.documents]
+
+
+def _findings(loaded: LoadedFile, results: Checked) -> list[Finding]:
+    """The file's findings and its payloads', in line order."""
+    found = loaded.findings + [f for _, found, _ in results for f in found]
+    return sorted(found, key=lambda f: (f.line, f.column))
 
 
 def _check_json(loaded: LoadedFile, results: Checked) -> dict[str, Any]:
@@ -127,57 +150,66 @@ def _check_json(loaded: LoadedFile, results: Checked) -> dict[str, Any]:
     }
 
 
-def _check_text(loaded: LoadedFile, results: Checked, out: TextIO, err: TextIO) -> int:
-    findings = sorted(
-        loaded.findings + [f for _, found, _ in results for f in found],
-        key=lambda f: (f.line, f.column),
-    )
+def _check_text(loaded: LoadedFile, results: Checked, reporter: Reporter) -> int:
+    findings = _findings(loaded, results)
     errors = sum(f.is_error for f in findings)
-    reporter = TextReporter(out, err)
     for finding in findings:
         reporter.finding(finding)
     changes = 0
     for doc, _, report in results:
         for change in report.changes if report is not None else ():
             line, column = doc.locate(change.path)
-            out.write(f"{loaded.path}:{line}:{column}: change {describe_change(change)}\n")
+            reporter.fixed(loaded.path, line, column, describe_change(change), verb="change")
             changes += 1
     verdict = "invalid" if errors else "valid"
     counts = Summary(1, errors, len(findings) - errors).line().split(": ", 1)[1]
     payloads = f"{len(results)} payload{'' if len(results) == 1 else 's'}"
     changed = f"{changes} change{'' if changes == 1 else 's'}"
-    out.write(f"{loaded.path}: {verdict} ({payloads}): {counts}, {changed}\n")
+    reporter.verdict(loaded.path, f"{verdict} ({payloads}): {counts}, {changed}")
     return errors
 
 
 def run_check(options: Options, out: TextIO, err: TextIO) -> int:
-    """Each file's report: issues, changes, a verdict line (json: an array of reports)."""
-    init_worker(_state(options))
-    errors, reports = 0, []
+    """Each file's report: issues, changes, a verdict line (json: an array of reports
+    with the wire body; github, sarif, junit: the issues as ``lint`` prints them)."""
+    state = _state(options, options.paths)
+    init_worker(state)
+    errors = warnings = 0
+    reports = []
+    reporter = REPORTERS[options.format](out, err)
     for path in options.paths:
-        loaded, results = _checked(path)
+        loaded, results = _checked(path, state)
         if options.format == "json":
             report = _check_json(loaded, results)
             errors += not report["ok"]
             reports.append(report)
-        else:
-            errors += _check_text(loaded, results, out, err)
+            continue
+        found = _check_text(loaded, results, reporter)
+        errors += bool(found)
+        reporter.file_done(loaded.path, len(results))
     if options.format == "json":
         out.write(json.dumps(reports, indent=2, ensure_ascii=False, default=repr) + "\n")
+    elif options.format != "text":  # text: the verdict lines are the summary
+        reporter.close(Summary(len(options.paths), errors, warnings))
     return 1 if errors else 0
 
 
 def run_prepare(options: Options, out: TextIO, err: TextIO) -> int:
-    """The wire-ready body on stdout (several payloads: one per line); issues on stderr."""
-    init_worker(_state(options))
+    """The wire-ready body on stdout (several payloads: one per line); issues on stderr,
+    in the ``--format`` asked for."""
     assert options.file is not None
-    loaded, results = _checked(options.file)
-    reporter = TextReporter(err, err)
-    findings = loaded.findings + [f for _, found, _ in results for f in found]
-    for finding in sorted(findings, key=lambda f: (f.line, f.column)):
+    state = _state(options, [options.file])
+    init_worker(state)
+    loaded, results = _checked(options.file, state)
+    reporter = REPORTERS[options.format](err, err, quiet=True)
+    findings = _findings(loaded, results)
+    for finding in findings:
         reporter.finding(finding)
+    reporter.file_done(loaded.path, len(results))
     bodies = [report.body for _, _, report in results if report is not None]
-    if any(f.is_error for f in findings) or len(bodies) != len(results):
+    errors = sum(f.is_error for f in findings)
+    reporter.close(Summary(1, errors, len(findings) - errors))
+    if errors or len(bodies) != len(results):
         return 1
     if len(bodies) == 1:
         out.write(json.dumps(bodies[0], indent=2, ensure_ascii=False, allow_nan=False) + "\n")
@@ -188,12 +220,20 @@ def run_prepare(options: Options, out: TextIO, err: TextIO) -> int:
 
 
 def run_spec(options: Options, out: TextIO, err: TextIO) -> int:
+    """The OpenAPI document checked: exit 1 when it is not valid, 2 when it cannot be read."""
     import kombo_validate
 
+    from ..spec import read_spec_file
+
+    try:
+        if options.file is not None:
+            read_spec_file(Path(options.file))  # unreadable: a usage error, as for --spec
+    except SpecError as exc:
+        raise OptionError(f"spec {exc}") from None
     try:
         validator = kombo_validate.Validator(options.file, validate_spec=True)
     except SpecError as exc:
-        err.write(f"kombo-validate: spec: {exc}\n")
+        err.write(f"kombo-validate: spec {exc}\n")
         return 1
     info = validator.spec
     out.write(f"{info.source}: a valid OpenAPI document\n")
@@ -211,4 +251,5 @@ COMMANDS: dict[str, Callable[[Options, TextIO, TextIO], int]] = {
     "check": run_check,
     "prepare": run_prepare,
     "spec": run_spec,
+    "schema": run_schema,
 }

@@ -6,8 +6,11 @@
   ``.ndjson`` and ``.jsonl`` files, names sorted, skipping hidden
   directories (``.git``, ``.venv``…), ``node_modules`` and ``__pycache__``;
 * anything else with ``*``, ``?`` or ``[`` is a glob (``**`` recurses);
-  directories it matches are walked, other files filtered by suffix.
+  directories it matches are walked, other files filtered by suffix;
+* ``-`` is standard input.
 
+Walks and ``**`` never follow a symbolic link to a directory (a link to ``.``
+would make them endless); a link named on the command line is followed.
 A path that does not exist, or a glob that matches nothing, is a
 ``file.not_found`` error; a directory without fixtures is a
 ``file.no_fixtures`` warning. Each file is listed once, at its first mention.
@@ -15,8 +18,11 @@ A path that does not exist, or a glob that matches nothing, is a
 
 from __future__ import annotations
 
+import fnmatch
+import functools
 import glob
 import os
+import re
 from collections.abc import Iterable, Iterator
 
 from .findings import Finding
@@ -40,8 +46,60 @@ def _is_glob(arg: str) -> bool:
     return any(c in arg for c in "*?[")
 
 
+@functools.lru_cache(maxsize=64)
+def _component(pattern: str) -> re.Pattern[str]:
+    return re.compile(fnmatch.translate(pattern))
+
+
+def _recursive_glob(arg: str) -> list[str]:
+    """``glob.glob(arg, recursive=True)`` without following links to directories.
+
+    The part before the first ``**`` is globbed as usual; below it, ``**`` is zero
+    or more directories of an ``os.walk`` (which does not follow links), and the
+    other components match one name each (hidden names only when the component
+    itself starts with a dot, as glob does).
+    """
+    parts = arg.split("/")
+    cut = parts.index("**")
+    prefix, rest = "/".join(parts[:cut]), parts[cut:]
+    heads = [""] if cut == 0 else ["/"] if not prefix else glob.glob(prefix)
+    found: list[str] = []
+    for head in heads:
+        top = head or os.curdir
+        if not os.path.isdir(top):
+            continue
+        for root, dirs, files in os.walk(top):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            relative = os.path.relpath(root, top)
+            below = [] if relative == os.curdir else relative.split(os.sep)
+            for name in [*dirs, *files]:
+                if _fits(rest, [*below, name]):
+                    found.append(os.path.join(head, *below, name))
+            if not below and _fits(rest, []):
+                found.append(head or os.curdir)
+    return sorted(set(found))
+
+
+def _fits(pattern: list[str], names: list[str]) -> bool:
+    """Whether path components ``names`` match the components of ``pattern``."""
+    if not pattern:
+        return not names
+    first, rest = pattern[0], pattern[1:]
+    if first == "**":
+        return any(_fits(rest, names[i:]) for i in range(len(names) + 1))
+    if not names or (names[0].startswith(".") and not first.startswith(".")):
+        return False
+    return _component(first).match(names[0]) is not None and _fits(rest, names[1:])
+
+
+def _glob(arg: str) -> list[str]:
+    if "**" in arg.split("/"):
+        return _recursive_glob(arg)
+    return sorted(glob.glob(arg))
+
+
 def _matches(arg: str) -> Iterator[str]:
-    for match in sorted(glob.glob(arg, recursive=True)):
+    for match in _glob(arg):
         if os.path.isdir(match):
             yield from _walk(match)
         elif kind_of(match) is not None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .loaders import kind_of, load_file
+from .loaders import FILE_CODES, kind_of, load_file
 
 __all__ = ["OptionError", "load_context_file", "pick_questions"]
 
@@ -30,7 +30,8 @@ def load_context_file(path: str, option: str) -> object:
     errors = [f for f in loaded.findings if f.is_error]
     if errors:
         first = errors[0]
-        raise OptionError(f"{option} {path}:{first.line}:{first.column}: {first.message}")
+        where = "" if first.code in FILE_CODES else f":{first.line}:{first.column}"
+        raise OptionError(f"{option} {path}{where}: {first.message}")
     if len(loaded.documents) != 1:
         raise OptionError(f"{option} {path}: expected one document, found {len(loaded.documents)}")
     return loaded.documents[0].data

@@ -17,7 +17,8 @@ from typing import Any, NamedTuple
 
 from ..issues import Change, excerpt
 from .findings import Finding
-from .loaders import Document, LoadedFile, load_file
+from .loaders import Document, LoadedFile, kind_of, load_file
+from .reporters import show_path
 
 __all__ = [
     "KEY_CODES",
@@ -46,6 +47,10 @@ class LintOptions(NamedTuple):
     strict: bool = False
     fix: bool = False
     response: bool = False
+    #: the format of standard input and of files without a fixture suffix (None: detect)
+    input_format: str | None = None
+    #: what standard input held, read once by the parent when a path is ``-``
+    stdin: bytes | Finding | None = None
 
 
 class FileResult(NamedTuple):
@@ -84,7 +89,7 @@ def init_worker(state: State) -> None:
 
 
 def describe_change(change: Change) -> str:
-    where = change.path or "/"
+    where = show_path(change.path)
     after = "removed" if change.removed else excerpt(change.after)
     return f"{where}: {excerpt(change.before)} → {after} ({change.reason})"
 
@@ -145,7 +150,9 @@ def lint_file(path: str) -> FileResult:
 def _lint_file(path: str) -> FileResult:
     options = _State.options
     read = _stat(path) if options.fix else None  # before reading: a later change is seen
-    loaded = load_file(path, duplicates=options.strict)
+    kind = kind_of(path) or options.input_format
+    loaded = load_file(path, kind, duplicates=options.strict, stdin=options.stdin)
+    path = loaded.path  # standard input is named <stdin>
     findings = list(loaded.findings)
     notes: list[tuple[int, int, str]] = []
     bodies: dict[int, Any] = {}

@@ -1,9 +1,16 @@
 """Fixture files → payload documents, each able to say where a pointer lands.
 
-``load_file`` never raises for bad input: an unreadable file, a bad encoding,
-a syntax error, an unsafe tag or an alias bomb becomes a :class:`Finding`
-(``file.unreadable``, ``file.encoding``, ``file.parse_error``,
-``yaml.unsafe_tag``, ``yaml.alias_bomb`` …) with its line and column.
+``load_file`` never raises for bad input: a missing or unreadable file, one
+that is not a regular file (a FIFO, a device: never read, so never a hang),
+one over :data:`MAX_FILE_BYTES`, a bad encoding, a syntax error, an unsafe tag
+or an alias bomb becomes a :class:`Finding` (``file.not_found``,
+``file.unreadable``, ``file.not_regular``, ``file.too_large``,
+``file.encoding``, ``file.parse_error``, ``yaml.unsafe_tag``,
+``yaml.alias_bomb`` …) with its line and column.
+
+``-`` (and ``/dev/stdin``) is standard input, read once by the caller and
+named ``<stdin>`` in findings; its format is ``--input-format`` or, without
+it, detected from the content (:func:`sniff`).
 
 * ``.json`` — one payload; stdlib ``json`` (``NaN``/``Infinity`` load as
   floats, for the validator to report); positions are computed lazily.
@@ -21,20 +28,32 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from typing import Protocol
 
+from .. import files
+from ..files import MAX_FILE_BYTES, read_regular
 from ..issues import excerpt, pointer
 from .findings import Finding
 from .jsonpos import duplicate_keys, line_col, locate_span, split_pointer
 
 __all__ = [
     "EXTENSIONS",
+    "FILE_CODES",
+    "INPUT_FORMATS",
+    "MAX_FILE_BYTES",
+    "STDIN",
+    "STDIN_NAME",
     "Document",
     "JsonDocument",
     "LoadedFile",
+    "is_stdin",
     "kind_of",
     "load_file",
     "load_text",
+    "read_source",
+    "read_stdin",
+    "sniff",
 ]
 
 #: file name suffix → kind
@@ -45,6 +64,14 @@ EXTENSIONS = {
     ".ndjson": "ndjson",
     ".jsonl": "ndjson",
 }
+#: what ``--input-format`` accepts
+INPUT_FORMATS = ("json", "yaml", "ndjson")
+#: codes about a file as a whole (it was not read): no line or column to show
+FILE_CODES = frozenset({"file.not_found", "file.unreadable", "file.not_regular", "file.too_large"})
+#: the path that means standard input, and the name findings give it
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+_STDIN_PATHS = frozenset({STDIN, "/dev/stdin"})
 
 
 class Document(Protocol):
@@ -126,21 +153,82 @@ def _error(file: str, code: str, message: str, line: int = 1, column: int = 1) -
     return Finding(file, line, column, "", code, "error", message)
 
 
-def load_file(path: str, kind: str | None = None, *, duplicates: bool = True) -> LoadedFile:
+def is_stdin(path: str) -> bool:
+    return path in _STDIN_PATHS
+
+
+def sniff(raw: bytes) -> str:
+    """The format of content without a name: JSON when it parses as one JSON value,
+    NDJSON when it is several JSON values one per line, else YAML."""
+    text = raw.lstrip()
+    if text[:1] not in (b"{", b"["):
+        return "yaml"
+    try:
+        json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return "ndjson" if exc.msg == "Extra data" and "\n" in exc.doc[: exc.pos] else "json"
+    except (UnicodeDecodeError, RecursionError):
+        return "json"  # the JSON loader reports it
+    return "json"
+
+
+def read_source(path: str, limit: int = MAX_FILE_BYTES) -> bytes | Finding:
+    """The bytes of a regular file (at most ``limit``), or the finding that says why not
+    (a FIFO, a socket or a device is ``file.not_regular`` and never read from)."""
+    try:
+        return read_regular(path, limit)
+    except OSError as exc:
+        return _read_error(path, exc)
+
+
+def read_stdin(limit: int = MAX_FILE_BYTES) -> bytes | Finding:
+    """Standard input as bytes (at most ``limit``), or the finding that says why not."""
+    try:
+        return files.read_stream(sys.stdin.buffer.read, limit)
+    except OSError as exc:
+        return _read_error(STDIN_NAME, exc)
+
+
+def _read_error(path: str, exc: OSError) -> Finding:
+    if isinstance(exc, FileNotFoundError):
+        return _error(path, "file.not_found", "no such file")
+    if isinstance(exc, files.TooLarge):
+        return _error(path, "file.too_large", str(exc))
+    if isinstance(exc, files.NotRegularFile):
+        code = "file.unreadable" if "directory" in str(exc) else "file.not_regular"
+        return _error(path, code, str(exc))
+    return _error(path, "file.unreadable", exc.strerror or type(exc).__name__)
+
+
+def load_file(
+    path: str,
+    kind: str | None = None,
+    *,
+    duplicates: bool = True,
+    stdin: bytes | Finding | None = None,
+) -> LoadedFile:
     """Read and parse one fixture (``kind`` defaults to the one its suffix names).
 
     ``duplicates``: look for repeated keys in JSON too (YAML: always).
+    ``stdin``: what standard input held, for ``path`` ``-`` (read once by the caller;
+    ``kind`` None: detected from the content).
     """
+    if is_stdin(path):
+        raw = stdin if stdin is not None else read_stdin()
+        path = STDIN_NAME
+        if isinstance(raw, Finding):
+            return LoadedFile(path, kind or "", None, [], [raw])
+        return load_text(raw, path, kind or sniff(raw), duplicates=duplicates)
     kind = kind or kind_of(path)
     if kind is None:
-        message = "not a fixture type: expected .json, .yaml, .yml, .ndjson or .jsonl"
+        message = (
+            "not a fixture type: expected .json, .yaml, .yml, .ndjson or .jsonl "
+            "(or name the format with --input-format)"
+        )
         return LoadedFile(path, "", None, [], [_error(path, "file.unsupported_type", message)])
-    try:
-        with open(path, "rb", buffering=0) as handle:
-            raw = handle.readall()
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        return LoadedFile(path, kind, None, [], [_error(path, "file.unreadable", reason)])
+    raw = read_source(path)
+    if isinstance(raw, Finding):
+        return LoadedFile(path, kind, None, [], [raw])
     return load_text(raw, path, kind, duplicates=duplicates)
 
 

@@ -7,11 +7,14 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .loaders import INPUT_FORMATS
 from .reporters import REPORTERS
 
-__all__ = ["Options", "build_parser", "parse_args"]
+__all__ = ["COMMAND_NAMES", "Options", "build_parser", "parse_args"]
 
 PROG = "kombo-validate"
+#: the subcommands, in the order the usage lists them
+COMMAND_NAMES = ("lint", "check", "prepare", "spec", "schema")
 
 
 @dataclass
@@ -29,6 +32,8 @@ class Options:
     jobs: int = 1
     quiet: bool = False
     response: bool = False
+    input_format: str | None = None
+    operation: str | None = None
 
 
 def _jobs(text: str) -> int:
@@ -39,6 +44,24 @@ def _jobs(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError("must be 0 (one per CPU) or more")
     return value
+
+
+def _input_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--input-format",
+        choices=INPUT_FORMATS,
+        help="read the files as this format: for standard input ('-'), where it is otherwise "
+        "detected from the content, and for files without a .json/.yaml/.yml/.ndjson/.jsonl name",
+    )
+
+
+def _format_option(parser: argparse.ArgumentParser, where: str = "") -> None:
+    parser.add_argument(
+        "--format",
+        choices=sorted(REPORTERS),
+        default="text",
+        help=f"how issues are printed{where} (default: text)",
+    )
 
 
 def _context_options(parser: argparse.ArgumentParser) -> None:
@@ -64,6 +87,12 @@ def _context_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The whole command line's parser (see :func:`parse_args`)."""
+    return _build()[0]
+
+
+def _build() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The parser and, by name, each command's own (whose usage its errors print)."""
     from .. import __version__
 
     parser = argparse.ArgumentParser(
@@ -72,15 +101,18 @@ def build_parser() -> argparse.ArgumentParser:
         "(POST /ats/jobs/{job_id}/applications).",
         epilog="Exit codes: 0 no errors, 1 errors found, 2 usage error.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     lint = commands.add_parser(
         "lint", help="check fixture files, directories and globs", description="Check fixtures."
     )
-    lint.add_argument("paths", nargs="+", metavar="PATH", help="file, directory or glob")
+    lint.add_argument(
+        "paths", nargs="+", metavar="PATH", help="file, directory or glob; '-' reads stdin"
+    )
     _context_options(lint)
-    lint.add_argument("--format", choices=sorted(REPORTERS), default="text")
+    _input_options(lint)
+    _format_option(lint)
     lint.add_argument(
         "--strict",
         action="store_true",
@@ -107,17 +139,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the report (issues, changes, verdict) for each file",
         description="Print each file's report.",
     )
-    check.add_argument("paths", nargs="+", metavar="FILE")
+    check.add_argument("paths", nargs="+", metavar="FILE", help="a fixture; '-' reads stdin")
     _context_options(check)
-    check.add_argument("--format", choices=("json", "text"), default="text")
+    _input_options(check)
+    _format_option(check, " (json: an array of reports with changes and the wire body)")
 
     prepare = commands.add_parser(
         "prepare",
         help="print the wire-ready JSON body",
         description="Print the wire-ready JSON body (one per line for several payloads).",
     )
-    prepare.add_argument("file", metavar="FILE")
+    prepare.add_argument("file", metavar="FILE", help="a fixture; '-' reads stdin")
     _context_options(prepare)
+    _input_options(prepare)
+    _format_option(prepare, " on stderr (stdout holds the body)")
 
     spec = commands.add_parser(
         "spec",
@@ -125,20 +160,42 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run openapi-spec-validator on the spec (default: the bundled one).",
     )
     spec.add_argument("file", nargs="?", metavar="FILE")
-    return parser
+
+    schema = commands.add_parser(
+        "schema",
+        help="print a JSON Schema of the request body for editors",
+        description="Print a JSON Schema (Draft 2020-12) of the request body, for editors "
+        "(VS Code json.schemas/yaml.schemas, JetBrains, yaml-language-server).",
+    )
+    schema.add_argument(
+        "--spec", metavar="FILE", help="OpenAPI document to read (default: bundled)"
+    )
+    schema.add_argument(
+        "--operation",
+        metavar="ID",
+        help="the operation (operationId or 'METHOD /path'; default: Create application)",
+    )
+    return parser, {name: commands.choices[name] for name in COMMAND_NAMES}
 
 
 def parse_args(argv: Sequence[str] | None) -> Options:
-    """Parse ``argv``; argparse exits with status 2 (SystemExit) on a usage error."""
-    parser = build_parser()
-    namespace = parser.parse_args(argv)
+    """Parse ``argv``; argparse exits with status 2 (SystemExit) on a usage error,
+    printing the usage of the command it is about."""
+    parser, subparsers = _build()
+    namespace, extra = parser.parse_known_args(argv)
     if namespace.command is None:
         parser.print_usage(sys.stderr)
-        parser.exit(2, f"{PROG}: error: a COMMAND is required (lint, check, prepare, spec)\n")
+        commands = ", ".join(COMMAND_NAMES)
+        parser.exit(2, f"{PROG}: error: a COMMAND is required ({commands})\n")
+    command = subparsers[namespace.command]
+    if extra:
+        command.error(f"unrecognized arguments: {' '.join(extra)}")
     values = {k: v for k, v in vars(namespace).items() if k in Options.__dataclass_fields__}
     options = Options(**values)
     if options.job_id is not None and options.questions is None:
-        parser.exit(2, f"{PROG}: error: --job-id needs --questions\n")
+        command.error("--job-id needs --questions")
     if options.response and (options.fix or options.questions or options.restrictions):
-        parser.exit(2, f"{PROG}: error: --response goes with neither --fix nor a job context\n")
+        command.error("--response goes with neither --fix nor a job context")
+    if options.fix and "-" in options.paths:
+        command.error("--fix cannot rewrite standard input ('-'): use prepare")
     return options

@@ -139,10 +139,16 @@ class Reporter:
     def file_done(self, file: str, payloads: int) -> None:
         """Called once per file after its findings: it held ``payloads`` payloads."""
 
-    def fixed(self, file: str, line: int, column: int, message: str) -> None:
-        """A note that ``--fix`` rewrote something (silent under ``--quiet``)."""
+    def fixed(
+        self, file: str, line: int, column: int, message: str, *, verb: str = "fixed"
+    ) -> None:
+        """A note that ``--fix`` rewrote something, or (``verb`` "change") that ``check``
+        would change it (silent under ``--quiet``)."""
         if not self.quiet:
-            self.err.write(f"{printable(file)}:{line}:{column}: fixed {printable(message)}\n")
+            self.err.write(f"{printable(file)}:{line}:{column}: {verb} {printable(message)}\n")
+
+    def verdict(self, file: str, text: str) -> None:
+        """``check``'s one-line verdict on a file (only the text format prints it)."""
 
     def close(self, summary: Summary) -> None:
         """Finish the output; the summary line goes to stderr unless quiet."""
@@ -170,9 +176,14 @@ class TextReporter(Reporter):
             code = f"\033[2m{code}\033[0m"
         self.out.write(f"{where} {severity} {code} {show_path(f.path)} {printable(f.message)}\n")
 
-    def fixed(self, file: str, line: int, column: int, message: str) -> None:
+    def fixed(
+        self, file: str, line: int, column: int, message: str, *, verb: str = "fixed"
+    ) -> None:
         if not self.quiet:
-            self.out.write(f"{printable(file)}:{line}:{column}: fixed {printable(message)}\n")
+            self.out.write(f"{printable(file)}:{line}:{column}: {verb} {printable(message)}\n")
+
+    def verdict(self, file: str, text: str) -> None:
+        self.out.write(f"{printable(file)}: {text}\n")
 
 
 class JsonReporter(Reporter):
@@ -225,9 +236,11 @@ class GithubReporter(Reporter):
         body = f"{show_path(f.path)} {f.message}"
         self.out.write(self._command(f.severity, f.file, f.line, f.column, f.code, body))
 
-    def fixed(self, file: str, line: int, column: int, message: str) -> None:
+    def fixed(
+        self, file: str, line: int, column: int, message: str, *, verb: str = "fixed"
+    ) -> None:
         if not self.quiet:
-            self.out.write(self._command("notice", file, line, column, "fixed", message))
+            self.out.write(self._command("notice", file, line, column, verb, message))
 
 
 def _is_tty(stream: TextIO) -> bool:
