@@ -8,14 +8,12 @@ False
 ('/candidate/last_name', 'schema.required')
 """
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
+import typing as _typing
 
 from .api import Validator, check, prepare
 from .issues import Change, ContextError, Issue, PayloadError, Report, SpecError
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from .questions import Questions
     from .request import prepare_request
     from .responses import check_response
@@ -49,7 +47,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     # job context and request/response helpers load on first use: a light import
     module = _LAZY.get(name)
     if module is not None:
@@ -57,3 +55,8 @@ def __getattr__(name: str) -> Any:
 
         return getattr(importlib.import_module(f".{module}", __name__), name)
     raise AttributeError(f"module 'kombo_validate' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # the public API (lazy names included), not the submodules and helpers
+    return sorted(__all__)

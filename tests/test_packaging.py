@@ -39,6 +39,8 @@ def test_wheel_ships_and_finds_the_spec(tmp_path: Path) -> None:
     assert "kombo_validate/_spec/create-application.openapi.yaml" in names
     assert "kombo_validate/_spec/screening-questions.schema.json" in names
     assert "kombo_validate/py.typed" in names
+    licences = [n for n in names if ".dist-info/" in n and n.endswith("/LICENSE")]
+    assert len(licences) == 1 and zipfile.ZipFile(wheel).read(licences[0]).startswith(b"MIT")
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = (

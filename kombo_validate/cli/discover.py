@@ -75,8 +75,8 @@ def _recursive_glob(arg: str) -> list[str]:
             for name in [*dirs, *files]:
                 if _fits(rest, [*below, name]):
                     found.append(os.path.join(head, *below, name))
-            if not below and _fits(rest, []):
-                found.append(head or os.curdir)
+            if head and not below and _fits(rest, []):
+                found.append(os.path.join(head, ""))  # "x/**" matches "x/", as glob says
     return sorted(set(found))
 
 
@@ -85,8 +85,13 @@ def _fits(pattern: list[str], names: list[str]) -> bool:
     if not pattern:
         return not names
     first, rest = pattern[0], pattern[1:]
-    if first == "**":
-        return any(_fits(rest, names[i:]) for i in range(len(names) + 1))
+    if first == "**":  # zero or more names, none of them hidden
+        for i in range(len(names) + 1):
+            if _fits(rest, names[i:]):
+                return True
+            if i < len(names) and names[i].startswith("."):
+                return False
+        return False
     if not names or (names[0].startswith(".") and not first.startswith(".")):
         return False
     return _component(first).match(names[0]) is not None and _fits(rest, names[1:])

@@ -29,7 +29,7 @@ def run_schema(options: Any, out: TextIO, err: TextIO) -> int:
     try:
         validator = kombo_validate.Validator(options.spec)
     except SpecError as exc:
-        raise OptionError(f"--spec: {exc}") from None
+        raise OptionError(f"--spec {exc}") from None
     operation = getattr(options, "operation", None)
     if operation is not None and not _names(operation, validator):
         raise OptionError(
