@@ -437,7 +437,7 @@ def test_run_schema_takes_the_spec_s_operation(operation: str) -> None:
 @pytest.mark.parametrize(
     ("spec", "operation", "message"),
     [
-        ("missing.yaml", None, r"^--spec: missing.yaml: no such file$"),
+        ("missing.yaml", None, r"^--spec missing.yaml: no such file$"),
         (
             None,
             "GET /ats/jobs/{job_id}/applications",
