@@ -10,6 +10,7 @@ False
 
 import typing as _typing
 
+from ._version import __version__
 from .api import Validator, check, prepare
 from .issues import Change, ContextError, Issue, PayloadError, Report, SpecError
 
@@ -35,8 +36,6 @@ __all__ = [
     "prepare",
     "prepare_request",
 ]
-
-__version__ = "0.1.0"
 
 
 _LAZY = {

@@ -16,10 +16,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ._version import __version__
+
 __all__ = ["cache_dir", "key", "read", "write"]
 
 #: bump when the cached structure changes
-FORMAT = "1"
+FORMAT = "2"
 
 
 def cache_dir() -> Path | None:
@@ -30,11 +32,11 @@ def cache_dir() -> Path | None:
     return Path(base) / "kombo_validate"
 
 
-def key(raw: bytes) -> str:
-    from . import __version__
-
-    digest = hashlib.sha256(raw).hexdigest()[:32]
-    return f"spec-{FORMAT}-{__version__}-{digest}"
+def key(raw: bytes, variant: str = "") -> str:
+    """The cache file name for a spec's bytes (and ``variant``: the operation read)."""
+    hasher = hashlib.sha256(raw)
+    hasher.update(b"\0" + variant.encode("utf-8", "surrogatepass"))
+    return f"spec-{FORMAT}-{__version__}-{hasher.hexdigest()[:32]}"
 
 
 def read(name: str) -> dict[str, Any] | None:

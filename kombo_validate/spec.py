@@ -1,8 +1,11 @@
-"""Load the OpenAPI document, find the Create-application operation, resolve ``$ref``s.
+"""Load the OpenAPI document, find an operation (Create application unless told), resolve
+``$ref``s.
 
 The result is a :class:`SpecInfo`: plain, fully dereferenced JSON Schemas for the
 request body, the responses and the parameters, plus the servers. Nothing here
 knows about rules or the walk; those are built from a SpecInfo by ``plan``.
+An operation is named by its operationId (``"PostAtsCandidates"``) or as
+``"METHOD /path"``; :func:`write_operations` lists the ones a document has.
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ __all__ = [
     "METHOD",
     "OPERATION_ID",
     "PATH",
+    "OperationRef",
     "SpecInfo",
     "bundled_spec_path",
     "load_document",
     "load_spec",
+    "write_operations",
 ]
 
 OPERATION_ID = "PostAtsJobsJobIdApplications"
@@ -33,6 +38,9 @@ PATH = "/ats/jobs/{job_id}/applications"
 METHOD = "post"
 SPEC_FILE = "create-application.openapi.yaml"
 _BASE_URI = "urn:kombo-validate:spec"
+#: the HTTP methods whose operations write (and take a request body)
+WRITE_METHODS = ("post", "put", "patch")
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def bundled_spec_path() -> Path:
@@ -95,22 +103,92 @@ def load_document(
     return doc, label
 
 
-def _find_operation(doc: Mapping[str, Any], label: str) -> tuple[str, str, dict[str, Any]]:
+@dataclass(frozen=True)
+class OperationRef:
+    """One operation of a document, as :func:`write_operations` lists it."""
+
+    id: str
+    method: str
+    path: str
+    summary: str
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.method.upper()} {self.path})"
+
+
+def _operations(doc: Mapping[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every (path, method, operation object) of the document, in its order."""
+    paths = doc.get("paths")
+    found = []
+    for path, item in paths.items() if isinstance(paths, Mapping) else ():
+        if isinstance(item, Mapping):
+            for method, op in item.items():
+                if method in _METHODS and isinstance(op, Mapping):
+                    found.append((str(path), str(method), dict(op)))
+    return found
+
+
+def _has_json_body(op: Mapping[str, Any]) -> bool:
+    body = op.get("requestBody")
+    content = body.get("content") if isinstance(body, Mapping) else None
+    return isinstance(content, Mapping) and any(
+        ctype == "application/json" or str(ctype).endswith("+json") for ctype in content
+    )
+
+
+def write_operations(doc: Mapping[str, Any]) -> list[OperationRef]:
+    """The document's write operations (POST/PUT/PATCH) with a JSON request body."""
+    return [
+        OperationRef(str(op.get("operationId") or ""), method, path, str(op.get("summary") or ""))
+        for path, method, op in _operations(doc)
+        if method in WRITE_METHODS and _has_json_body(op)
+    ]
+
+
+def _named(name: str, path: str, method: str, op: Mapping[str, Any]) -> bool:
+    """Whether ``name`` (an operationId or "METHOD /path") names this operation."""
+    if op.get("operationId") == name:
+        return True
+    words = name.split()
+    return len(words) == 2 and words[0].lower() == method and words[1] == path
+
+
+def _find_operation(
+    doc: Mapping[str, Any], label: str, operation: str | None = None
+) -> tuple[str, str, dict[str, Any]]:
     paths = doc.get("paths")
     if not isinstance(paths, Mapping):
         raise SpecError(f"{label}: no 'paths' object")
-    for path, item in paths.items():
-        if not isinstance(item, Mapping):
-            continue
-        for method, op in item.items():
-            if isinstance(op, Mapping) and op.get("operationId") == OPERATION_ID:
-                return str(path), str(method), dict(op)
-    item = paths.get(PATH)
-    if isinstance(item, Mapping) and isinstance(item.get(METHOD), Mapping):
-        return PATH, METHOD, dict(item[METHOD])
-    raise SpecError(
-        f"{label}: operation {OPERATION_ID!r} (POST {PATH}) not found among {len(paths)} paths"
-    )
+    name = OPERATION_ID if operation is None else operation
+    everything = _operations(doc)
+    for path, method, op in everything:
+        if _named(name, path, method, op):
+            return path, method, op
+    if operation is None:  # the default: Create application, by its path if not its id
+        for path, method, op in everything:
+            if (path, method) == (PATH, METHOD):
+                return path, method, op
+    raise SpecError(f"{label}: {_not_found(name, doc, len(paths))}")
+
+
+def _not_found(name: str, doc: Mapping[str, Any], paths: int) -> str:
+    """``name`` is no operation of ``doc``: say so, with the write operations it has
+    (the closest names first)."""
+    import difflib
+
+    known = write_operations(doc)
+    if not known:
+        return f"operation {name!r} not found among {paths} paths (none writes a JSON body)"
+    by_label = {f"{o.method.upper()} {o.path}": o for o in known}
+    by_label.update({o.id: o for o in known if o.id})
+    close = difflib.get_close_matches(name[:200], list(by_label), n=len(by_label), cutoff=0.0)
+    ordered: list[OperationRef] = []
+    for label in close:
+        if by_label[label] not in ordered:
+            ordered.append(by_label[label])
+    shown = ", ".join(map(str, ordered[:8]))
+    more = f", and {len(ordered) - 8} more" if len(ordered) > 8 else ""
+    return f"operation {name[:200]!r} not found; the document has {shown}{more}"
 
 
 class _Resolver:
@@ -170,6 +248,8 @@ class SpecInfo:
     parameters: tuple[dict[str, Any], ...]
     responses: dict[str, dict[str, Any]]
     servers: tuple[dict[str, Any], ...]
+    operation_id: str = OPERATION_ID
+    summary: str = ""
 
 
 def _json_schema_of(media: Any) -> Any:
@@ -186,54 +266,43 @@ def _json_schema_of(media: Any) -> Any:
 def load_spec(
     spec: str | os.PathLike[str] | Mapping[str, Any] | None = None,
     *,
+    operation: str | None = None,
     validate_spec: bool = False,
 ) -> SpecInfo:
-    """Load and dereference the spec; raise :class:`SpecError` naming the file and the reason.
+    """Load and dereference the spec's ``operation`` (an operationId or ``"METHOD /path"``;
+    None: Create application); raise :class:`SpecError` naming the file and the reason.
 
     For a file, the dereferenced result is cached on disk keyed by the file's
-    content hash (see :mod:`kombo_validate._cache`), so a cold start skips the
-    YAML parse and the ``$ref`` resolution.
+    content hash and the operation (see :mod:`kombo_validate._cache`), so a cold
+    start skips the YAML parse and the ``$ref`` resolution.
     """
     if validate_spec or not (spec is None or isinstance(spec, (str, os.PathLike))):
-        return _load_spec(spec, validate_spec=validate_spec)
+        return _load_spec(spec, operation, validate_spec=validate_spec)
     from . import _cache
 
     path = bundled_spec_path() if spec is None else Path(spec)
     raw = read_spec_file(path)
-    key = _cache.key(raw)
+    key = _cache.key(raw, operation or "")
     cached = _cache.read(key)
     if cached is not None:
         try:
-            return SpecInfo(
-                source=str(path),
-                path=cached["path"],
-                method=cached["method"],
-                request_schema=cached["request_schema"],
-                request_example=cached["request_example"],
-                parameters=tuple(cached["parameters"]),
-                responses=cached["responses"],
-                servers=tuple(cached["servers"]),
-            )
+            fields = {**cached, "parameters": tuple(cached["parameters"])}
+            fields["servers"] = tuple(cached["servers"])
+            return SpecInfo(source=str(path), **fields)
         except (KeyError, TypeError):
             pass
-    info = _load_spec(spec, raw=raw)
+    info = _load_spec(spec, operation, raw=raw)
+    fields = {name: getattr(info, name) for name in SpecInfo.__dataclass_fields__}
+    del fields["source"]
     _cache.write(
-        key,
-        {
-            "path": info.path,
-            "method": info.method,
-            "request_schema": info.request_schema,
-            "request_example": info.request_example,
-            "parameters": list(info.parameters),
-            "responses": info.responses,
-            "servers": list(info.servers),
-        },
+        key, {**fields, "parameters": list(info.parameters), "servers": list(info.servers)}
     )
     return info
 
 
 def _load_spec(
     spec: str | os.PathLike[str] | Mapping[str, Any] | None,
+    operation: str | None = None,
     *,
     validate_spec: bool = False,
     raw: bytes | None = None,
@@ -243,8 +312,9 @@ def _load_spec(
         raise SpecError(f"{label}: not an OpenAPI 3 document (no 'openapi: 3.x' field)")
     if validate_spec:
         validate_document(doc, label)
-    path, method, op = _find_operation(doc, label)
+    path, method, op = _find_operation(doc, label, operation)
     resolver = _Resolver(doc, label)
+    shared = doc["paths"][path].get("parameters")
     op = resolver.deref(op)
     entry = _json_schema_of(op.get("requestBody"))
     if entry is None or not isinstance(entry.get("schema"), dict):
@@ -252,21 +322,47 @@ def _load_spec(
     schema = entry["schema"]
     if schema.get("type") not in ("object", ["object"]):
         raise SpecError(f"{label}: the request body schema is not an object schema")
-    example = None
-    examples = entry.get("examples")
-    if isinstance(examples, Mapping):
-        for ex in examples.values():
-            if isinstance(ex, Mapping) and isinstance(ex.get("value"), dict):
-                example = ex["value"]
-                break
     responses: dict[str, dict[str, Any]] = {}
     for status, resp in (op.get("responses") or {}).items():
         found = _json_schema_of(resp)
         if found is not None and isinstance(found.get("schema"), dict):
             responses[str(status)] = found["schema"]
-    params = tuple(p for p in op.get("parameters") or () if isinstance(p, dict))
+    params = _parameters(resolver.deref(shared) if shared else [], op.get("parameters"))
     servers = tuple(s for s in doc.get("servers") or () if isinstance(s, dict))
-    return SpecInfo(label, path, method, schema, example, params, responses, servers)
+    return SpecInfo(
+        label,
+        path,
+        method,
+        schema,
+        _example(entry),
+        params,
+        responses,
+        servers,
+        str(op.get("operationId") or f"{method.upper()} {path}"),
+        str(op.get("summary") or ""),
+    )
+
+
+def _example(entry: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The media type's first example body: ``examples`` (named) or ``example``."""
+    examples = entry.get("examples")
+    if isinstance(examples, Mapping):
+        for ex in examples.values():
+            if isinstance(ex, Mapping) and isinstance(ex.get("value"), dict):
+                return dict(ex["value"])
+    example = entry.get("example")
+    return dict(example) if isinstance(example, dict) else None
+
+
+def _parameters(shared: Any, own: Any) -> tuple[dict[str, Any], ...]:
+    """The operation's parameters: the path item's, overridden by the operation's own
+    with the same name and place (OpenAPI 3.1, Path Item Object)."""
+    merged: dict[tuple[Any, Any], dict[str, Any]] = {}
+    for group in (shared, own):
+        for param in group or ():
+            if isinstance(param, dict):
+                merged[(param.get("name"), param.get("in"))] = param
+    return tuple(merged.values())
 
 
 def validate_document(doc: Mapping[str, Any], label: str) -> None:
