@@ -9,13 +9,15 @@ it), and ``check`` reports into a :class:`Run` and returns the answer to send
 
 from __future__ import annotations
 
+import math
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .context import Ctx, Path
-from .issues import excerpt
+from .issues import excerpt, listing
 from .restrictions import IssueBuffer, decoded_size, mime_accepted, normalise_mime_types
 from .rules.emails import EMAIL_STRICT, email_plain, is_email
 from .rules.numbers import DOUBLE_MAX, number_within
@@ -73,6 +75,12 @@ def kind_of(value: object) -> str:
     if isinstance(value, Mapping):
         return "an object"
     return type(value).__name__
+
+
+def _count(limit: float) -> int:
+    """A length limit as the whole number a JSON Schema takes (the spec's "integer" lets
+    10.0 through), capped where jsonschema-rs's integers end (no string is longer)."""
+    return min(math.floor(limit), sys.maxsize)
 
 
 def number_text(value: float) -> str:
@@ -155,9 +163,12 @@ class Text(Format):
     def strict(self, date: dict[str, Any] | bool) -> dict[str, Any] | bool:
         out: dict[str, Any] = {"type": "string"}
         if self.max_length is not None:  # UTF-16 units: 2 per character at most, 1 if ASCII
+            limit = _count(self.max_length)
+            if limit < 0:
+                return False  # every answer is too long: never proven
             out["anyOf"] = [
-                {"maxLength": self.max_length // 2},
-                {"maxLength": self.max_length, "pattern": "^[\\x00-\\x7f]*$"},
+                {"maxLength": limit // 2},
+                {"maxLength": limit, "pattern": "^[\\x00-\\x7f]*$"},
             ]
         if self.display_type == "EMAIL":
             out["pattern"] = EMAIL_STRICT
@@ -454,9 +465,10 @@ class File(Format):
                     accepted.append({"pattern": "^" + entry[:-1]})
             # a content type the core proved is lowercase without parameters: _mime_key's
             props["content_type"] = {"anyOf": accepted}
-        limit = self.max_file_size_bytes
-        if limit is not None:
-            props["data"] = {"maxLength": limit // 3 * 4}  # decodes to at most ``limit``
+        if self.max_file_size_bytes is not None:
+            limit = _count(self.max_file_size_bytes)
+            # decodes to at most ``limit`` (no file at all is that small when it is negative)
+            props["data"] = {"maxLength": limit // 3 * 4} if limit >= 0 else {"not": {}}
             props["data_url"] = {"not": {"type": "string"}}  # a size nobody knows
         return {"type": "object", "properties": props}
 
@@ -480,7 +492,7 @@ class File(Format):
                 (*p, "content_type"),
                 "answer.mime_type",
                 f"Answer to {q.label}: {excerpt(content_type)} is not an accepted file type "
-                f"({', '.join(self.accepted_mime_types)}).",
+                f"({listing(self.accepted_mime_types)}).",
             )
         if self.max_file_size_bytes is not None:
             data = value.get("data")

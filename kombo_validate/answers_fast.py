@@ -90,7 +90,10 @@ def compile_proof(questions: Sequence[Any], date: dict[str, Any] | bool) -> Call
         return _never
     import jsonschema_rs
 
-    is_valid = jsonschema_rs.Draft202012Validator(schema, validate_formats=True).is_valid
+    try:
+        is_valid = jsonschema_rs.Draft202012Validator(schema, validate_formats=True).is_valid
+    except Exception:  # what jsonschema-rs cannot take (an id that is no valid Unicode,
+        return _never  # a bound past its integers): the full check is always right
 
     def proves(answers: Any) -> bool:
         try:  # wire items are exact dicts: anything else raises here

@@ -14,10 +14,11 @@ from collections.abc import Callable, Mapping
 from operator import indexOf
 from typing import Any
 
-from .context import Ctx, Path, fast_pointer
+from .context import Ctx, Path
 from .engine import ENGINES, Engine, make_engine
 from .fastpath import FastPath, strict_leaf
 from .issues import Issue, PayloadError, Report, clean_report, excerpt
+from .jsondata import unicode_issues
 from .plan import Walker, compile_plan
 from .rules import Where
 from .rules.attachments import TOTAL_SIZE_WARNING_BYTES
@@ -127,8 +128,11 @@ class Validator:
             if proven and rs is None and (qs is None or answered):
                 return clean_report(wire)  # nothing to say, nothing changed
         ctx = Ctx()
+        exact_keys = proven is not None  # the proof's marshal took the body: no str subclass
         if proven is None:
             wire, proven = self._walk(body, (), ctx, 0), False
+            # a proof (and so a repair) needs a body without lone surrogates: only here
+            unicode_issues(wire, (), ctx)
         elif fast is not None and not proven:
             wire = fast.repair(body, wire, ctx)
         if isinstance(wire, dict):
@@ -138,6 +142,8 @@ class Validator:
                 if proven or not (type(given) is list and qs.proves(given, self._answers_date)):
                     answers = qs.check_answers(given, ctx, (_ANSWERS,), date_check=self._date_check)
                     if answers is not None:
+                        if given is not None:
+                            _replaced_strings(given, answers, ctx)
                         wire[_ANSWERS] = answers
             if rs is not None:
                 rs.check_attachments(wire.get(_ATTACHMENTS), ctx, (_ATTACHMENTS,))
@@ -155,7 +161,9 @@ class Validator:
         except Exception as exc:  # an engine must never turn a bad payload into a traceback
             ctx.error((), "schema.engine_error", f"the schema engine failed: {type(exc).__name__}")
         return Report(
-            _document_order(body, ctx), ctx.changes, wire if isinstance(wire, dict) else None
+            _document_order(body, ctx, exact_keys),
+            ctx.changes,
+            wire if isinstance(wire, dict) else None,
         )
 
     def prepare(
@@ -168,16 +176,14 @@ class Validator:
         return report.body
 
     def _schema_issues(self, wire: Any, ctx: Ctx) -> None:
-        reported = ctx.error_paths
+        reported = ctx.error_tree()
         for path, code, message in issues_from(
             self._engine.iter_errors(wire), self._info.request_schema
         ):
-            if reported:
-                ptr = fast_pointer(path)
-                below = ptr + "/"
-                if ptr in reported or any(p.startswith(below) for p in reported):
-                    continue  # a rule already said what is wrong here, more precisely
+            if reported.covers(path):
+                continue  # an error at or below it already says what is wrong, more precisely
             ctx.error(path, code, message)
+            reported.add(path)
 
     def _date_check(self, value: str) -> str | None:
         """For DATE answers: an error message unless ``value`` is in the spec's date form."""
@@ -222,35 +228,79 @@ def _coerce_restrictions(restrictions: Any) -> Any:
     return Restrictions.coerce(restrictions)
 
 
-def _document_order(body: Any, ctx: Ctx) -> list[Issue]:
+def _replaced_strings(given: list[Any], answers: list[Any], ctx: Ctx) -> None:
+    """Lone surrogates in the answers the questions replaced (an option name by its id):
+    the job's strings, not the body's, so no scan of the body has seen them."""
+    for i, (old, new) in enumerate(zip(given, answers, strict=True)):
+        if new is not old:
+            unicode_issues(new.get("answer"), (_ANSWERS, i, "answer"), ctx)
+
+
+def _document_order(body: Any, ctx: Ctx, exact_keys: bool) -> list[Issue]:
     if len(ctx.issues) < 2:
         return ctx.issues
-    keys = [_order_key(body, path) for path in ctx.paths]
-    order = sorted(range(len(ctx.issues)), key=keys.__getitem__)
-    return [ctx.issues[i] for i in order]
+    order = _Order(exact_keys)
+    keys = [order.key(body, path) for path in ctx.paths]
+    return [ctx.issues[i] for i in sorted(range(len(ctx.issues)), key=keys.__getitem__)]
 
 
-def _order_key(body: Any, path: Path) -> tuple[int, ...]:
-    key: list[int] = []
-    node = body
-    for part in path:
-        index = 1 << 30
-        try:
-            if isinstance(node, dict):
-                try:
-                    index = indexOf(node, part)  # the first key == part, in C, no list
-                except ValueError:
-                    index = len(node)
-                node = node.get(part)
-            elif isinstance(node, (list, tuple)) and isinstance(part, int):
+#: the index of a path part that is in no container (after every real one)
+_NOWHERE = 1 << 30
+
+
+class _Order:
+    """The position of each issue's path in the input, for sorting into document order.
+
+    Linear in the body and the issues: a dict's keys are indexed once (``indexOf``
+    per issue cost the dict's length: 40,000 unknown keys took 11 s), except a small
+    dict whose keys are known exact ``str`` (the proof's marshal took them), where
+    ``indexOf`` in C is cheaper than an index. The input is read through the
+    built-in types' own methods: a subclass's ``items``/``__getitem__`` (or a key's
+    ``__eq__``) is the caller's code and never runs here.
+    """
+
+    __slots__ = ("_exact", "_keys")
+
+    def __init__(self, exact_keys: bool) -> None:
+        self._exact = exact_keys
+        #: id of a dict -> its keys (as exact str) -> (position, value)
+        self._keys: dict[int, dict[Any, tuple[int, Any]]] = {}
+
+    def key(self, body: Any, path: Path) -> tuple[int, ...]:
+        key: list[int] = []
+        node = body
+        for part in path:
+            t = type(node)
+            index = _NOWHERE
+            if t is dict or issubclass(t, dict):
+                if self._exact and t is dict and len(node) <= 16:
+                    try:
+                        index = indexOf(node, part)  # the first key == part, in C, no list
+                    except ValueError:
+                        index = len(node)
+                    node = node.get(part)
+                else:
+                    index, node = self._of(node).get(part, (dict.__len__(node), None))
+            elif issubclass(t, (list, tuple)) and type(part) is int:
+                base: Any = list if issubclass(t, list) else tuple
                 index = part
-                node = node[part] if 0 <= part < len(node) else None
+                node = base.__getitem__(node, part) if 0 <= part < base.__len__(node) else None
             else:
                 node = None
-        except Exception:
-            node = None
-        key.append(index)
-    return tuple(key)
+            key.append(index)
+        return tuple(key)
+
+    def _of(self, node: dict[Any, Any]) -> dict[Any, tuple[int, Any]]:
+        found = self._keys.get(id(node))
+        if found is None:
+            found = self._keys[id(node)] = {}
+            for i, (k, v) in enumerate(dict.items(node)):
+                if type(k) is not str:
+                    if not issubclass(type(k), str):
+                        continue  # not a key any path names
+                    k = str.__str__(k)
+                found.setdefault(k, (i, v))
+        return found
 
 
 def _picklable(spec: Any) -> Any:

@@ -160,6 +160,7 @@ class _Emitter:
             "SCALAR": _SCALAR_OR_ABSENT,
             "MISSING": _MISSING,
             "LIM": INT_LIMIT,
+            "STR": frozenset({str}),
         }
         self.lines: list[str] = []
         self.serial = itertools.count()
@@ -205,11 +206,17 @@ class _Emitter:
         self.line(indent, f"if {test}:")
         return v
 
-    def takes(self, gen: ObjectGen, x: str) -> list[str]:
+    def takes(self, gen: ObjectGen, x: str, exact_keys: bool = False) -> list[str]:
         """The tests (all must hold) under which the bulk path takes the value ``x``:
-        an exact dict of known keys and plain value types, scalars where plain."""
-        cond = [
-            f"type({x}) is dict",
+        an exact dict of known keys and plain value types, scalars where plain.
+
+        Keys are proven exact ``str`` before they are hashed or compared (a subclass's
+        ``__hash__``/``__eq__`` is the caller's code), unless ``exact_keys`` says that
+        is known already."""
+        cond = [f"type({x}) is dict"]
+        if not exact_keys:
+            cond.append(f"STR.issuperset(map(type, {x}))")
+        cond += [
             f"{self.const('K', gen.known)}.issuperset({x})",
             f"PLAIN.issuperset(map(type, {x}.values()))",
         ]
@@ -347,8 +354,9 @@ def repair_walker(gen: ObjectGen, parts: Mapping[str, Any], walker: Walker) -> R
     are then the plan walk's.
     """
     em = _Emitter()
-    # the copy has the input's keys and value types: the bulk path's test reads it
-    cond = [*em.takes(gen, "out"), "id(value) not in active", "depth <= LIMIT"]
+    # the copy has the input's keys and value types: the bulk path's test reads it (the
+    # keys are exact str: the copy passed marshal, which takes no subclass)
+    cond = [*em.takes(gen, "out", exact_keys=True), "id(value) not in active", "depth <= LIMIT"]
     em.line(1, "active = ctx.active")
     em.line(1, f"if not ({' and '.join(cond)}):")
     em.line(2, f"return {em.const('w', walker)}(value, path, ctx, depth)")

@@ -9,6 +9,7 @@ Pointers only when an issue or change is recorded.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from .issues import Change, Issue, Severity
 
@@ -19,7 +20,7 @@ MAX_DEPTH = 64
 #: per body; past it the walk reports ``json.too_large`` once and stops there.
 MAX_CONTAINERS = 100_000
 
-__all__ = ["MAX_CONTAINERS", "MAX_DEPTH", "Ctx", "Path", "fast_pointer"]
+__all__ = ["MAX_CONTAINERS", "MAX_DEPTH", "Ctx", "ErrorTree", "Path", "fast_pointer"]
 
 Path = tuple[str | int, ...]
 
@@ -110,3 +111,43 @@ class Ctx:
     @property
     def has_errors(self) -> bool:
         return bool(self.error_paths)
+
+    def error_tree(self) -> ErrorTree:
+        """Where the errors recorded so far are, as an :class:`ErrorTree`."""
+        tree = ErrorTree()
+        for issue, path in zip(self.issues, self.paths, strict=True):
+            if issue.severity == "error":
+                tree.add(path)
+        return tree
+
+
+class ErrorTree:
+    """The paths of errors as a tree of their parts: whether an error is at or below a
+    path costs that path's length, however many errors there are (testing each
+    recorded pointer as a prefix cost one comparison per error, per question)."""
+
+    __slots__ = ("_any", "_root")
+
+    def __init__(self) -> None:
+        self._root: dict[str | int, dict[str | int, Any]] = {}
+        self._any = False
+
+    def add(self, path: Path) -> None:
+        self._any = True
+        node = self._root
+        for part in path:
+            child = node.get(part)
+            if child is None:
+                child = node[part] = {}
+            node = child
+
+    def covers(self, path: Path) -> bool:
+        """Whether an error was added at ``path`` or below it."""
+        if not self._any:
+            return False
+        node: dict[str | int, Any] | None = self._root
+        for part in path:
+            node = node.get(part)  # type: ignore[union-attr]
+            if node is None:
+                return False
+        return True

@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 import itertools
 import marshal
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -51,6 +52,10 @@ __all__ = ["FastPath", "strict_leaf"]
 
 #: bodies whose marshalled form is larger take the full walk (it never copies a string)
 MAX_FAST_BYTES = 256 * 1024
+
+#: a lone surrogate as marshal writes it (UTF-8 with ``surrogatepass``): ED A0–BF. Valid
+#: UTF-8 never holds these bytes; a number or a length may (the body then takes the walk)
+_SURROGATE = re.compile(b"\xed[\xa0-\xbf]").search
 
 #: keywords that hold annotations only, or that the strict schema rebuilds itself
 _DROP = frozenset(
@@ -336,13 +341,14 @@ class FastPath:
         """
         try:
             wire = self._copy(body)  # first: it refuses a large file before marshal copies it
-        except _Bail:
+        except Exception:  # _Bail; or a key whose __eq__ raised when its hash met a name's
             return None, None
         try:
-            if len(marshal.dumps(body)) > MAX_FAST_BYTES:
-                return None, None
+            data = marshal.dumps(body)
         except Exception:  # not only exact built-in types, too deep, ...
             return None, None
+        if len(data) > MAX_FAST_BYTES or (0xED in data and _SURROGATE(data) is not None):
+            return None, None  # the walk reports a lone surrogate (marshal writes it as is)
         try:
             if self._full(wire):
                 return wire, True

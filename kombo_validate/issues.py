@@ -7,7 +7,7 @@ logged, pickled or sent to another process as it is.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
 from typing import Any, Literal
 
@@ -21,7 +21,9 @@ __all__ = [
     "Severity",
     "SpecError",
     "excerpt",
+    "listing",
     "pointer",
+    "type_name",
 ]
 
 Severity = Literal["error", "warning"]
@@ -30,28 +32,71 @@ Severity = Literal["error", "warning"]
 EXCERPT_CHARS = 40
 
 
+#: the real name of a class: never a metaclass's ``__name__`` (user code)
+_class_name: Callable[[type], str] = type.__dict__["__name__"].__get__
+
+
+def type_name(value: object) -> str:
+    """The name of ``value``'s real type, read without calling any code of the value's."""
+    return _class_name(type(value))
+
+
 def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
     """A short, printable rendering of ``value`` for messages.
 
     Strings longer than ``limit`` are cut with an ellipsis, so a message never
-    echoes more than a short excerpt of what the caller sent.
+    echoes more than a short excerpt of what the caller sent. Values are read
+    through their real built-in type's own methods (``issubclass(type(x), ...)``,
+    never ``isinstance``, which believes a ``__class__`` that lies): an excerpt
+    never runs code of the value's.
     """
-    if isinstance(value, str):
-        text = value if len(value) <= limit else value[:limit] + "…"
-        return repr(text)
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
-        return f"<an integer of about {int(value.bit_length() * 0.30103) + 1} digits>"
-    if isinstance(value, (bool, int, float)) or value is None or value is REMOVED:
-        text = repr(value)
-    elif isinstance(value, (bytes, bytearray, memoryview)):
-        return f"<{type(value).__name__} of {len(value)} bytes>"
-    elif isinstance(value, Mapping):
-        return f"<object with {len(value)} keys>"
-    elif isinstance(value, (list, tuple)):
-        return f"<array of {len(value)} items>"
+    v: Any = value  # read below only through the methods of its real built-in type
+    t = type(v)
+    if t is str or issubclass(t, str):
+        if str.__len__(v) > limit:
+            return repr(str.__getitem__(v, slice(0, limit)) + "…")
+        return repr(str.__str__(v))
+    if t is bool or v is None or v is REMOVED:
+        text = repr(v)
+    elif issubclass(t, int):
+        if int.bit_length(v) > 256:
+            digits = int(int.bit_length(v) * 0.30103) + 1
+            return f"<an integer of about {digits} digits>"
+        text = int.__repr__(v)
+    elif issubclass(t, float):
+        text = float.__repr__(v)
+    elif issubclass(t, (bytes, bytearray)) or t is memoryview:
+        base: Any = bytes if issubclass(t, bytes) else bytearray if t is not memoryview else t
+        try:
+            size = base.__len__(v)
+        except ValueError:  # a released memoryview
+            return f"<{type_name(v)}>"
+        return f"<{type_name(v)} of {size} bytes>"
+    elif issubclass(t, dict):
+        return f"<object with {dict.__len__(v)} keys>"
+    elif issubclass(t, list):
+        return f"<array of {list.__len__(v)} items>"
+    elif issubclass(t, tuple):
+        return f"<array of {tuple.__len__(v)} items>"
     else:
-        return f"<{type(value).__name__}>"
+        return f"<{type_name(v)}>"
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+#: how many items of a list a message shows before "and N more"
+LISTED = 8
+
+
+def listing(items: Sequence[str], total: int | None = None, limit: int = LISTED) -> str:
+    """``a, b, c and 5 more``: the first ``limit`` of ``items`` (each cut to an excerpt's
+    length), then how many more there are (``total``: all of them, when ``items`` holds
+    only the first few). A message never grows with the list it describes."""
+    count = len(items) if total is None else total
+    shown = ", ".join(
+        i if len(i) <= EXCERPT_CHARS else i[:EXCERPT_CHARS] + "…" for i in items[:limit]
+    )
+    more = count - min(len(items), limit)
+    return f"{shown} and {more:,} more" if more > 0 else shown
 
 
 def _escape(segment: str | int) -> str:
@@ -127,16 +172,26 @@ class Issue:
 
 
 def _json_safe(value: object, depth: int = 0) -> object:
-    """A JSON-safe rendering of a Change's before/after value (short, never raising)."""
-    if value is None or isinstance(value, (bool, int)):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else repr(value)
-    if isinstance(value, str):
-        return value if len(value) <= 200 else value[:200] + "…"
-    if depth < 3 and isinstance(value, (list, tuple)) and len(value) <= 20:
-        return [_json_safe(v, depth + 1) for v in value]
-    return excerpt(value)
+    """A JSON-safe rendering of a Change's before/after value: short, of exact JSON types,
+    read through the built-in types' own methods (never the value's code, never raising)."""
+    v: Any = value  # read below only through the methods of its real built-in type
+    t = type(v)
+    if v is None or t is bool:
+        return v
+    if issubclass(t, int):
+        return int.__int__(v)
+    if issubclass(t, float):
+        number = float.__float__(v)
+        return number if math.isfinite(number) else float.__repr__(number)
+    if issubclass(t, str):
+        if str.__len__(v) <= 200:
+            return str.__str__(v)
+        return str.__getitem__(v, slice(0, 200)) + "…"
+    if depth < 3 and issubclass(t, (list, tuple)):
+        seq: Any = list if issubclass(t, list) else tuple
+        if seq.__len__(v) <= 20:
+            return [_json_safe(item, depth + 1) for item in seq.__iter__(v)]
+    return excerpt(v)
 
 
 class _Removed:

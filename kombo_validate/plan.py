@@ -19,7 +19,7 @@ from typing import Any
 
 from .codegen import AnyOfGen, ArrayGen, ObjectGen, StrSkip, Walker, attach, generate_bulk
 from .context import MAX_CONTAINERS, MAX_DEPTH, Ctx, Path
-from .issues import REMOVED, excerpt
+from .issues import REMOVED, excerpt, type_name
 from .rules import ALWAYS, RULES, Plain, Where
 from .rules.numbers import INT_LIMIT
 
@@ -47,12 +47,16 @@ _TYPE_NAMES = {
 
 
 def json_type(value: object) -> str | None:
-    """The JSON type a Python value maps to, or None for non-JSON values."""
-    name = _TYPE_NAMES.get(type(value))
+    """The JSON type a Python value maps to, or None for non-JSON values.
+
+    By its real type: ``isinstance`` would believe a ``__class__`` that claims ``dict``.
+    """
+    t = type(value)
+    name = _TYPE_NAMES.get(t)
     if name is not None:
         return name
     for cls, cls_name in _TYPE_NAMES.items():
-        if isinstance(value, cls):
+        if issubclass(t, cls):
             return cls_name
     return None
 
@@ -84,30 +88,36 @@ def _refuse(value: object, path: Path, ctx: Ctx, depth: int) -> Any:
 
 
 def _scalar(value: Any, path: Path, ctx: Ctx) -> Any:
-    """Non-container, non-exact-type values: subclasses of JSON types, or non-JSON."""
-    if isinstance(value, bool):  # pragma: no cover - bool cannot be subclassed
-        return bool(value)
-    if isinstance(value, str):
+    """Non-container, non-exact-type values: subclasses of JSON types, or non-JSON.
+
+    A subclass is read through its built-in base's own method (``int.__int__``...),
+    never its overrides: the walk runs no code of the caller's values. A value is
+    known by its real type (``issubclass(type(x))``), never by a ``__class__`` it claims.
+    """
+    t = type(value)
+    if t is bool:
+        return value
+    if issubclass(t, str):
         after = str.__str__(value)
-        ctx.change(path, value, after, f"{type(value).__name__} converted to str")
+        ctx.change(path, value, after, f"{type_name(value)} converted to str")
         return after
-    if isinstance(value, int):
-        after_int = int(value)
+    if issubclass(t, int):
+        after_int = int.__int__(value)
         if not -INT_LIMIT <= after_int <= INT_LIMIT:
             return walk_any(after_int, path, ctx, 0)
-        ctx.change(path, value, after_int, f"{type(value).__name__} converted to int")
+        ctx.change(path, value, after_int, f"{type_name(value)} converted to int")
         return after_int
-    if isinstance(value, float):
-        after_float = float(value)
+    if issubclass(t, float):
+        after_float = float.__float__(value)
         if not math.isfinite(after_float):
             ctx.error(path, "number.not_finite", f"{after_float!r} is not a finite number")
             return None
-        ctx.change(path, value, after_float, f"{type(value).__name__} converted to float")
+        ctx.change(path, value, after_float, f"{type_name(value)} converted to float")
         return after_float
     ctx.error(
         path,
         "json.not_json",
-        f"a {type(value).__name__} is not JSON data (use a string, number, boolean, "
+        f"a {type_name(value)} is not JSON data (use a string, number, boolean, "
         "null, object or array)",
     )
     return None
@@ -130,36 +140,40 @@ def walk_any(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
             return value
         ctx.error(path, "number.not_finite", f"{value!r} is not a finite number")
         return None
-    if isinstance(value, dict):
+    if issubclass(t, dict):
         if not _enter(value, path, ctx, depth):
             return None
         out: dict[str, Any] = {}
-        for key, item in value.items():
+        for key, item in dict.items(value):  # the dict's own items, never an override
             k = _key(key, path, ctx)
             if k is not None:
                 out[k] = walk_any(item, path + (k,), ctx, depth + 1)
         ctx.active.discard(id(value))
         return out
-    if isinstance(value, (list, tuple)):
+    if issubclass(t, (list, tuple)):
         if not _enter(value, path, ctx, depth):
             return None
-        items = [walk_any(item, path + (i,), ctx, depth + 1) for i, item in enumerate(value)]
+        listed = issubclass(t, list)
+        source = list.__iter__(value) if listed else tuple.__iter__(value)
+        items = [walk_any(item, path + (i,), ctx, depth + 1) for i, item in enumerate(source)]
         ctx.active.discard(id(value))
-        if not isinstance(value, list):
+        if not listed:
             ctx.change(path, value, items, "tuple converted to list")
         return items
     return _scalar(value, path, ctx)
 
 
 def _key(key: object, path: Path, ctx: Ctx) -> str | None:
-    if type(key) is str:
-        return key
-    if isinstance(key, str):
+    """``key`` as an exact ``str`` (a subclass copied, never hashed nor compared), or None."""
+    t = type(key)
+    if t is str:
+        return key  # type: ignore[return-value]
+    if issubclass(t, str):
         return str.__str__(key)
     ctx.error(
         path,
         "json.key_not_string",
-        f"object key {excerpt(key)} is a {type(key).__name__}; JSON keys are strings",
+        f"object key {excerpt(key)} is a {type_name(key)}; JSON keys are strings",
     )
     return None
 
@@ -223,7 +237,7 @@ def _fast_type(schema: Any, walker: Walker) -> type | None:
 def _plain_string(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
     if type(value) is str:
         return value
-    if isinstance(value, str):
+    if issubclass(type(value), str):
         return _scalar(value, path, ctx)
     return walk_any(value, path, ctx, depth)
 
@@ -273,7 +287,7 @@ def _compile_string(
 
         def walk_string_rule(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
             if type(value) is not str:
-                if not isinstance(value, str):
+                if not issubclass(type(value), str):
                     return walk_any(value, path, ctx, depth)
                 value = _scalar(value, path, ctx)
             return only(value, path, ctx)
@@ -284,7 +298,7 @@ def _compile_string(
         for convert in converters:
             value = convert(value, path, ctx)
         if type(value) is not str:
-            if not isinstance(value, str):
+            if not issubclass(type(value), str):
                 return walk_any(value, path, ctx, depth)
             value = _scalar(value, path, ctx)
         for rule in rules:
@@ -300,19 +314,20 @@ def _compile_array(schema: dict[str, Any], where: Where) -> Walker:
     fast = _fast_type(item_schema, item_walker)
 
     def walk_array(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
-        if not isinstance(value, (list, tuple)):
+        listed = issubclass(type(value), list)
+        if not listed and not issubclass(type(value), tuple):
             return walk_any(value, path, ctx, depth)
         active = ctx.active
         if depth > MAX_DEPTH or id(value) in active:
             return _refuse(value, path, ctx, depth)
         active.add(id(value))
         depth += 1
-        items = list(value)
+        items = list.copy(value) if listed else [*tuple.__iter__(value)]
         for i, item in enumerate(items):
             if type(item) is not fast:
                 items[i] = item_walker(item, path + (i,), ctx, depth)
         ctx.active.discard(id(value))
-        if not isinstance(value, list):
+        if not listed:
             ctx.change(path, value, items, "tuple converted to list")
         return items
 
@@ -367,7 +382,7 @@ def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
     ]
 
     def walk_object(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
-        if not isinstance(value, dict):
+        if type(value) is not dict and not issubclass(type(value), dict):
             return walk_any(value, path, ctx, depth)
         active = ctx.active
         vid = id(value)
@@ -376,14 +391,15 @@ def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
         active.add(vid)
         depth += 1
         out = {}
-        for key, item in value.items():
-            if fast_get(key) is type(item):  # a plain value of the right type: as it is
-                out[key] = item
+        for k, item in dict.items(value):  # the dict's own items, never an override
+            if type(k) is not str:  # made an exact str before it is hashed or compared
+                k = _key(k, path, ctx)
+                if k is None:
+                    continue
+            if fast_get(k) is type(item):  # a plain value of the right type: as it is
+                out[k] = item
                 continue
-            prop = props_get(key)
-            k = key if type(key) is str else _key(key, path, ctx)
-            if k is None:
-                continue
+            prop = props_get(k)
             if prop is None:
                 if warn_unknown:
                     _unknown_key(k, known, path + (k,), ctx)
@@ -419,8 +435,12 @@ def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
 def _unknown_key(key: str, known: list[str], path: Path, ctx: Ctx) -> None:
     import difflib
 
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.7)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    hint = ""
+    # difflib's ratio is 2·matches / (len(a) + len(b)): a key over 1.86 times the longest
+    # name can never reach 0.7, and matching a long one would cost its length squared
+    if len(key) <= 2 * max(map(len, known)):
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.7)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
     ctx.warning(
         path,
         "key.unknown",
@@ -499,7 +519,7 @@ def _infallible(candidates: list[_Branch]) -> bool:
 def _is_date_like(value: object) -> bool:
     import datetime
 
-    return isinstance(value, datetime.date)
+    return issubclass(type(value), datetime.date)
 
 
 def _merge_ctx(ctx: Ctx, sub: Ctx) -> None:

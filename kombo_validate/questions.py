@@ -22,6 +22,7 @@ import pathlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 from .answer_formats import (
@@ -35,7 +36,8 @@ from .answer_formats import (
     kind_of,
 )
 from .context import Ctx, Path
-from .issues import ContextError, excerpt, pointer
+from .issues import EXCERPT_CHARS, LISTED, ContextError, excerpt, listing, pointer
+from .jsondata import plain_json
 from .rules.emails import is_email
 from .rules.uris import is_http_url
 
@@ -112,16 +114,40 @@ def _dump(value: object) -> object:
 
 
 def _field_name(parts: Sequence[object]) -> str:
+    """``format.options[0].id``: each key cut to an excerpt, the whole to a few of them."""
     out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    for n, part in enumerate(parts):
+        if n == 8:
+            return out + "…"
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            text = str(part)
+            text = text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "…"
+            out += f".{text}" if out else text
     return out
 
 
-def _question_name(items: Sequence[object], index: int) -> str:
+def _question_name(items: Sequence[object], index: object) -> str:
+    if not isinstance(index, int):
+        return "questions"
     item = items[index] if 0 <= index < len(items) else None
     qid = item.get("id") if isinstance(item, Mapping) else None
-    return f"screening question {index}" + (f" (id {qid!r})" if isinstance(qid, str) else "")
+    return f"screening question {index}" + (f" (id {excerpt(qid)})" if isinstance(qid, str) else "")
+
+
+def _plain(items: list[object]) -> list[object]:
+    """The questions as exact JSON data (``jsondata.plain_json``): a non-finite bound, a
+    value that is not JSON, nesting past 64 levels are refused here, naming the place."""
+    data, path, problem = plain_json(items)
+    if problem is None:
+        return data  # type: ignore[no-any-return]
+    where = _field_name(path[1:])
+    raise ContextError(
+        f"{_question_name(data, path[0] if path else None)}: "
+        + (f"{where}: " if where else "")
+        + problem
+    )
 
 
 def _validate(items: list[object]) -> None:
@@ -192,6 +218,10 @@ def _compile_question(raw: Mapping[str, Any]) -> _Question:
     )
 
 
+def _key_text(key: object) -> str:
+    return key if type(key) is str else excerpt(key)
+
+
 def _question_items(raw: object) -> list[object]:
     raw = _dump(raw)
     where = "questions"
@@ -203,10 +233,11 @@ def _question_items(raw: object) -> list[object]:
                     "questions must be one job (data.results[i] of GET /ats/jobs) or its "
                     "screening_questions, not the whole response"
                 )
+            keys = listing([_key_text(k) for k in islice(raw, LISTED)], len(raw))
             raise ContextError(
                 "questions must be a job's screening_questions list (GET /ats/jobs → "
                 "data.results[].screening_questions) or a job object that has that key; "
-                f"got an object with keys {', '.join(map(str, list(raw)[:8]))}"
+                f"got an object with keys {keys}"
             )
         raw = raw["screening_questions"]
         where = "job.screening_questions"
@@ -222,20 +253,25 @@ def _check_references(questions: Sequence[_Question]) -> None:
     for i, q in enumerate(questions):
         if q.id in by_id:
             raise ContextError(
-                f"screening question {i} (id {q.id!r}): id: the same id as question {by_id[q.id]}"
+                f"screening question {i} (id {excerpt(q.id)}): id: the same id as question "
+                f"{by_id[q.id]}"
             )
         by_id[q.id] = i
+    # each chain of preconditions is followed once: a question already known to lead to
+    # no cycle ends the walk (a 10,000-long chain is 10,000 steps, not 50 million)
+    ends: set[str] = set()
     for i, q in enumerate(questions):
-        seen = {q.id}
-        step = q.precondition_question_id
-        while step is not None and step in by_id:
-            if step in seen:
+        chain: set[str] = set()
+        step: str | None = q.id
+        while step is not None and step in by_id and step not in ends:
+            if step in chain:
                 raise ContextError(
-                    f"screening question {i} (id {q.id!r}): precondition_question_id: the "
-                    f"preconditions form a cycle through {step!r}"
+                    f"screening question {i} (id {excerpt(q.id)}): precondition_question_id: "
+                    f"the preconditions form a cycle through {excerpt(step)}"
                 )
-            seen.add(step)
+            chain.add(step)
             step = questions[by_id[step]].precondition_question_id
+        ends |= chain
 
 
 def _same(a: object, b: object) -> bool:
@@ -287,7 +323,7 @@ class Questions:
     _fast: dict[int, tuple[dict[str, Any] | bool, Callable[[Any], bool]]]
 
     def __init__(self, raw: object) -> None:
-        items = _question_items(raw)
+        items = _plain(_question_items(raw))
         _validate(items)
         questions = tuple(_compile_question(i) for i in items if isinstance(i, Mapping))
         _check_references(questions)
@@ -322,8 +358,8 @@ class Questions:
         is exact (types included) and costs some 1 µs a question. Anything
         marshal cannot take (the SDK's models, say) is compiled on every call.
         """
-        if isinstance(value, Questions):
-            return value
+        if issubclass(type(value), Questions):  # never a __class__ that claims it
+            return value  # type: ignore[return-value]
         try:
             # version 4 first: twice as fast as 2, but its bytes depend on how objects
             # are shared, so it only keys a front cache over the exact version-2 key
@@ -420,7 +456,8 @@ class Questions:
         given: dict[str, object] = {}
         replaced: dict[int, dict[str, Any]] = {}
         conditional: list[tuple[_Question, int]] = []  # answers to questions with a precondition
-        reported = bool(ctx.error_paths)  # the core's errors, to be left alone
+        # the core's errors, to be left alone (a tree: one lookup per answer, not per error)
+        reported = ctx.error_tree() if ctx.error_paths else None
         plan_get = self._plan.get
         for i, item in enumerate(items):
             if type(item) is not dict and not isinstance(item, Mapping):
@@ -450,7 +487,7 @@ class Questions:
             if "answer" not in item:
                 continue
             value = item["answer"]
-            if reported and _reported(ctx, (*path, i, "answer")):
+            if reported is not None and reported.covers((*path, i, "answer")):
                 given[qid] = value
                 continue
             if not fine(value):  # the fast path takes most answers; the full check:
@@ -521,13 +558,6 @@ def _compiled_quick(quick: bytes) -> Questions:
     return _compiled(key)
 
 
-def _reported(ctx: Ctx, path: Path) -> bool:
-    """Whether an error was already recorded at or under ``path``."""
-    ptr = pointer(path)
-    below = ptr + "/"
-    return any(p == ptr or p.startswith(below) for p in ctx.error_paths)
-
-
 def _options_text(pre: _Question, options: tuple[str | bool, ...] | None) -> str:
     if not options:
         return "one of its options"
@@ -535,7 +565,7 @@ def _options_text(pre: _Question, options: tuple[str | bool, ...] | None) -> str
     if isinstance(pre.format, Select):
         names = {o.id: o.name for o in pre.format.options}
     shown = [
-        ("true" if o else "false") if isinstance(o, bool) else repr(names.get(o, o))
+        ("true" if o else "false") if isinstance(o, bool) else excerpt(names.get(o, o))
         for o in options[:LISTED_OPTIONS]
     ]
     return " or ".join(shown) + (" or …" if len(options) > LISTED_OPTIONS else "")
@@ -560,19 +590,31 @@ class _Visibility:
     def __call__(self, q: _Question) -> bool | None:
         if q.precondition_question_id is None:
             return True
-        if q.id in self._memo:
-            return self._memo[q.id]
-        state: bool | None
-        pre = self._by_id.get(q.precondition_question_id)
-        if pre is None or not q.precondition_options:
-            state = None
-        else:
-            parent = self(pre)  # no cycles: refused when the questions were compiled
-            if parent is not True:
-                state = parent
-            elif pre.id not in self._given:
-                state = False
-            else:
-                state = _matches(self._given[pre.id], q.precondition_options)
-        self._memo[q.id] = state
-        return state
+        memo = self._memo
+        if q.id in memo:
+            return memo[q.id]
+        # up the chain of preconditions to a question decided already (or unconditional,
+        # or undecidable), then down it deciding each: no recursion, however long the chain
+        chain: list[_Question] = []
+        node: _Question | None = q
+        while node is not None and node.precondition_question_id is not None:
+            if node.id in memo:
+                break
+            chain.append(node)
+            pre_id = node.precondition_question_id
+            node = self._by_id.get(pre_id) if node.precondition_options else None
+        for node in reversed(chain):
+            state: bool | None
+            pre = self._by_id.get(node.precondition_question_id or "")
+            if pre is None or not node.precondition_options:
+                state = None
+            else:  # no cycles: refused when the questions were compiled
+                parent = True if pre.precondition_question_id is None else memo[pre.id]
+                if parent is not True:
+                    state = parent
+                elif pre.id not in self._given:
+                    state = False
+                else:
+                    state = _matches(self._given[pre.id], node.precondition_options)
+            memo[node.id] = state
+        return memo[q.id]

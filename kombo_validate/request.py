@@ -28,6 +28,7 @@ from .api import Validator, default_validator
 from .context import Ctx
 from .engine import Engine, make_engine
 from .issues import Issue, PayloadError, excerpt, pointer
+from .jsondata import unicode_issues
 from .plan import walk_any
 from .schema_errors import issues_from
 
@@ -154,8 +155,10 @@ def _base_issues(param: _Param, value: object) -> tuple[list[Issue], str | None]
         return [Issue(where, "param.missing", message)], None
     ctx = Ctx()
     wire = walk_any(value, (), ctx, 0)  # not JSON data at all: say so, never crash
+    unicode_issues(wire, (), ctx)  # a lone surrogate: no URL or header can carry it
     if ctx.issues:
         return [Issue(where + i.path, i.code, i.message) for i in ctx.issues], None
+    value = wire  # an exact str from here on (a subclass's methods never run)
     if not param.engine.is_valid(wire):
         found = [
             Issue(where + pointer(path), code, message)
@@ -264,6 +267,7 @@ def prepare_request(
     if errors or report.body is None:
         raise PayloadError([*errors, *report.errors])
     assert isinstance(job_id, str) and isinstance(integration_id, str)
+    job_id, integration_id = str.__str__(job_id), str.__str__(integration_id)  # exact str
     path = plan.path.replace("{" + JOB_ID + "}", encode_job_id(job_id))
     return {
         "method": plan.method,

@@ -23,10 +23,12 @@ import math
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from .context import Ctx, Path
-from .issues import ContextError, Severity, excerpt
+from .issues import LISTED, ContextError, Severity, excerpt, listing
+from .jsondata import plain_json
 
 __all__ = [
     "ATTACHMENT_TYPES",
@@ -233,6 +235,9 @@ class Restrictions:
     _types: tuple[tuple[str, TypeRestriction | None], ...]
 
     def __init__(self, raw: object) -> None:
+        raw, where, problem = plain_json(raw)  # exact JSON data from here on
+        if problem is not None:
+            raise _bad(".".join(map(str, where)) or "the whole", problem)
         raw = _unwrap(raw)
         total: float | None = None
         types: dict[str, TypeRestriction | None] = dict.fromkeys(ATTACHMENT_TYPES)
@@ -251,9 +256,12 @@ class Restrictions:
             elif any(name in raw for name in ATTACHMENT_TYPES):
                 raw_types = raw  # the per-type entries given without their "types" wrapper
             elif raw and "total_size_bytes" not in raw:
+                keys = listing(
+                    [k if type(k) is str else excerpt(k) for k in islice(raw, LISTED)], len(raw)
+                )
                 raise ContextError(
                     "attachment restrictions: expected total_size_bytes and types "
-                    f"(data.attachment_restrictions), got keys {', '.join(map(str, list(raw)[:8]))}"
+                    f"(data.attachment_restrictions), got keys {keys}"
                 )
             else:
                 raw_types = None
@@ -268,7 +276,8 @@ class Restrictions:
     @classmethod
     def coerce(cls, value: object) -> Restrictions:
         """``value`` itself if it is a Restrictions, else ``Restrictions(value)``."""
-        return value if isinstance(value, Restrictions) else cls(value)
+        # its real type: never a __class__ that claims it
+        return value if issubclass(type(value), Restrictions) else cls(value)  # type: ignore[return-value]
 
     @classmethod
     def _restore(
@@ -387,7 +396,7 @@ class Restrictions:
                     (*here, "content_type"),
                     "attachment.mime_type",
                     f"This integration does not accept {excerpt(content_type)} for {kind} "
-                    f"attachments; accepted: {', '.join(tr.accepted_mime_types)}.",
+                    f"attachments; accepted: {listing(tr.accepted_mime_types)}.",
                 )
         for kind in ATTACHMENT_TYPES:
             tr = types[kind]

@@ -241,7 +241,7 @@ def test_coerce() -> None:
         ({"data": {"results": []}}, "got keys data"),
         ({"total_size_bytes": "20MB"}, "total_size_bytes: must be a number or null, got '20MB'"),
         ({"total_size_bytes": True}, "total_size_bytes: must be a number"),
-        ({"total_size_bytes": float("inf")}, "total_size_bytes: must be a number"),
+        ({"total_size_bytes": float("inf")}, "total_size_bytes: inf is not a finite number"),
         ({"types": ["CV"]}, "types: must be an object"),
         ({"types": {"CV": True}}, "types.CV: must be an object"),
         ({"types": {"CV": {}}}, "types.CV.is_supported: must be true or false, got None"),

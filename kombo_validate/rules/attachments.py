@@ -17,6 +17,7 @@ from typing import Any
 from pybase64 import b64decode
 
 from ..context import Ctx, Path
+from ..issues import type_name
 
 __all__ = [
     "BASE64_FORMAT",
@@ -89,14 +90,27 @@ def decoded_size(value: str) -> int:
 
 
 def data_converter(value: Any, path: Path, ctx: Ctx) -> Any:
-    """``data`` given as bytes → base64; MIME-wrapped base64 (line breaks) → unwrapped."""
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        after = base64.b64encode(value).decode("ascii")
+    """``data`` given as bytes → base64; MIME-wrapped base64 (line breaks) → unwrapped.
+
+    Read by the value's real type through the built-in types' own methods (a
+    subclass's overrides never run); bytes that cannot be read (a released
+    memoryview, say) are not JSON data.
+    """
+    t = type(value)
+    if issubclass(t, str):
+        if str.__contains__(value, "\n") or str.__contains__(value, "\r"):
+            after = str.replace(str.replace(value, "\r", ""), "\n", "")
+            ctx.change(path, value, after, "line breaks removed from MIME-wrapped base64")
+            return after
+        return value
+    if issubclass(t, (bytes, bytearray)) or t is memoryview:
+        try:  # a memoryview may be strided (memoryview(b)[::2]: copied in order) or released
+            strided = t is memoryview and not value.c_contiguous
+            after = base64.b64encode(value.tobytes() if strided else value).decode("ascii")
+        except Exception:  # released, or a buffer of the caller's (__buffer__) that failed
+            ctx.error(path, "json.not_json", f"the bytes of this {type_name(value)} cannot be read")
+            return None
         ctx.change(path, value, after, "bytes encoded as base64")
-        return after
-    if isinstance(value, str) and ("\n" in value or "\r" in value):
-        after = value.replace("\r", "").replace("\n", "")
-        ctx.change(path, value, after, "line breaks removed from MIME-wrapped base64")
         return after
     return value
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..context import Ctx, Path
-from ..issues import excerpt
+from ..issues import excerpt, type_name
 from .patterns import ecma_regex
 
 __all__ = [
@@ -75,9 +75,26 @@ def _format_utc(value: _dt.datetime) -> str:
 
 
 def date_converter(value: Any, path: Path, ctx: Ctx) -> Any:
-    """``date``/aware ``datetime`` → wire string; naive ``datetime`` → error. Else unchanged."""
-    if isinstance(value, _dt.datetime):
-        if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+    """``date``/aware ``datetime`` → wire string; naive ``datetime`` → error. Else unchanged.
+
+    Read through ``datetime``'s own methods (by the value's real type), so a
+    subclass's overrides never run; only its ``tzinfo.utcoffset`` does (a timezone
+    is code by design), and if that fails the value is not JSON data.
+    """
+    t = type(value)
+    if t is str:
+        return value
+    if issubclass(t, _dt.datetime):
+        try:
+            exact = _dt.datetime.fromisoformat(_dt.datetime.isoformat(value))
+        except Exception:  # the tzinfo's utcoffset raised, or gave no timedelta
+            ctx.error(
+                path,
+                "json.not_json",
+                f"a {type_name(value)} whose timezone cannot be read is not JSON data",
+            )
+            return None
+        if exact.tzinfo is None:
             ctx.error(
                 path,
                 "date.naive_datetime",
@@ -85,17 +102,25 @@ def date_converter(value: Any, path: Path, ctx: Ctx) -> Any:
             )
             return None
         try:
-            after = _format_utc(value)
+            after = _format_utc(exact)
         except (OverflowError, ValueError):
             ctx.error(path, "date.invalid", "the datetime is out of range once converted to UTC")
             return None
         ctx.change(path, value, after, "datetime converted to a UTC ISO 8601 string")
         return after
-    if isinstance(value, _dt.date):
-        after = value.isoformat()
+    if issubclass(t, _dt.date):
+        after = _dt.date.isoformat(value)
         ctx.change(path, value, after, "date converted to an ISO 8601 date string")
         return after
     return value
+
+
+def _offset(tz: str) -> _dt.timezone | None:
+    """The UTC offset ``±HH:MM``/``±HHMM``, or None when it is not a real one (past 23:59)."""
+    hours, minutes = int(tz[1:3]), int(tz[-2:])
+    if hours > 23 or minutes > 59:
+        return None
+    return _dt.timezone((-1 if tz[0] == "-" else 1) * _dt.timedelta(hours=hours, minutes=minutes))
 
 
 def make_date_plain(schema: dict[str, Any]) -> Callable[[str], bool] | None:
@@ -166,7 +191,10 @@ def make_date_rule(schema: dict[str, Any]) -> Callable[[str, Path, Ctx], str]:
             if problem is not None:
                 ctx.error(path, "date.invalid", f"{excerpt(value)} {problem}")
                 return value
-            tz = m["tz"].replace(":", "")
+            offset = _offset(m["tz"])
+            if offset is None:
+                ctx.error(path, "date.invalid", f"{excerpt(value)} has no real UTC offset")
+                return value
             stamp = _dt.datetime(
                 int(m["y"]),
                 int(m["m"]),
@@ -175,12 +203,15 @@ def make_date_rule(schema: dict[str, Any]) -> Callable[[str, Path, Ctx], str]:
                 int(m["M"]),
                 int(m["S"] or 0),
                 int((m["f"] or "0")[:6].ljust(6, "0")),
-                tzinfo=_dt.timezone(
-                    (-1 if tz[0] == "-" else 1)
-                    * _dt.timedelta(hours=int(tz[1:3]), minutes=int(tz[3:5]))
-                ),
+                tzinfo=offset,
             )
-            after = _format_utc(stamp)
+            try:
+                after = _format_utc(stamp)
+            except OverflowError:  # before year 1 or after 9999 in UTC
+                ctx.error(
+                    path, "date.invalid", f"{excerpt(value)} is out of range once converted to UTC"
+                )
+                return value
             if matcher is None or matcher(after):
                 ctx.change(path, value, after, "UTC offset converted to the same instant in UTC")
                 return after
