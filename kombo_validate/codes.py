@@ -194,6 +194,12 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
         "whitespace around it, a control character",
     ),
     ("param.unencoded", _E, "a job id with `/` or `#` not percent-encoded"),
+    (
+        "path.ambiguous",
+        _E,
+        "a request path that differs from a checked operation's only in case, `;` parameters "
+        "or empty segments: not sent (the transport)",
+    ),
     ("body.not_json", _E, "a response body that is empty or not JSON"),
     ("response.status", _E, "a status code the spec defines no response for"),
     # -- the command line

@@ -39,7 +39,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     ) from exc
 
 from .api import Validator, default_validator
-from .issues import Issue, PayloadError, Report
+from .issues import Issue, PayloadError, Report, excerpt
 from .request import (
     JOB_ID,
     RequestPlan,
@@ -49,7 +49,7 @@ from .request import (
 )
 from .responses import parse_json
 
-__all__ = ["AsyncValidatingTransport", "ValidatingTransport", "encode_body"]
+__all__ = ["AsyncValidatingTransport", "ValidatingTransport", "encode_body", "normalise_path"]
 
 QuestionsArg = Mapping[str, Any] | Callable[[str], Any] | None
 RestrictionsArg = Any
@@ -60,19 +60,52 @@ def encode_body(body: Any) -> bytes:
     return json.dumps(body, separators=(",", ":")).encode("utf-8")
 
 
-def _route(template: str) -> re.Pattern[str]:
+def _route(template: str, flags: int = 0) -> re.Pattern[str]:
     """``.../ats/jobs/{job_id}/applications`` at the end of a raw path, after any prefix."""
     parts = re.split(r"\{([^{}]+)\}", template)
     regex = "".join(
         "(.+?)" if i % 2 else re.escape(part) for i, part in enumerate(parts)
     )  # a parameter spanning segments is caught, then refused
-    return re.compile(f"^(?:.*?){regex}$")
+    return re.compile(f"^(?:.*?){regex}$", flags)
+
+
+_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+#: RFC 3986 §2.3: a router decodes these before matching, so ``applicati%6Fns`` is ``applications``
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def _decoded_unreserved(match: re.Match[str]) -> str:
+    char = chr(int(match.group(1), 16))
+    return char if char in _UNRESERVED else match.group(0)
+
+
+def normalise_path(raw: str) -> str:
+    """A raw request path as a router matches it (RFC 3986 §6.2.2): percent-encoded
+    unreserved characters decoded, and one trailing ``/`` dropped."""
+    path = _ESCAPE.sub(_decoded_unreserved, raw) if "%" in raw else raw
+    return path[:-1] if len(path) > 1 and path.endswith("/") else path
+
+
+def _loosened(path: str) -> str:
+    """What a lenient router might also take for the same route: ``;`` parameters of a
+    segment dropped and empty segments collapsed (compared ignoring case)."""
+    segments = [segment.split(";", 1)[0] for segment in path.split("/")]
+    return "/" + "/".join(segment for segment in segments if segment)
 
 
 class _Guard:
     """What both transports share: matching, checking and rebuilding one request."""
 
-    __slots__ = ("_names", "_on_report", "_plan", "_questions", "_restrictions", "_route", "_v")
+    __slots__ = (
+        "_loose",
+        "_names",
+        "_on_report",
+        "_plan",
+        "_questions",
+        "_restrictions",
+        "_route",
+        "_v",
+    )
 
     def __init__(
         self,
@@ -87,6 +120,7 @@ class _Guard:
         self._v = validator or default_validator()
         self._plan: RequestPlan = request_plan(self._v)
         self._route = _route(self._plan.path)
+        self._loose = _route(self._plan.path, re.IGNORECASE)
         self._names = re.findall(r"\{([^{}]+)\}", self._plan.path)
         self._on_report = on_report
         if questions is None or (callable(questions) and not isinstance(questions, Mapping)):
@@ -116,17 +150,37 @@ class _Guard:
 
         ``spilled``: the job id left its path segment through an unencoded ``/``,
         ``?`` or ``#``, so the request would reach another route.
+
+        The path is matched as a router matches it (:func:`normalise_path`: a trailing
+        ``/`` and ``%6F`` for ``o`` make no difference). A path that differs from the
+        operation's only in case, ``;`` parameters or doubled slashes may or may not
+        reach it, depending on the server: :class:`PayloadError` (``path.ambiguous``),
+        nothing is sent.
         """
         if request.method.upper() != self._plan.method:
             return None
         raw = request.url.raw_path.decode("ascii", "replace")
         group = 1 + self._names.index(JOB_ID)
-        m = self._route.match(raw.split("?", 1)[0])
+        path = normalise_path(raw.split("?", 1)[0])
+        m = self._route.match(path)
         if m is not None:
             return m.group(group), "/" in m.group(group)
         fragment = request.url.fragment
-        m = self._route.match(raw + ("#" + fragment if fragment else ""))
-        return None if m is None else (m.group(group), True)
+        m = self._route.match(normalise_path(raw) + ("#" + fragment if fragment else ""))
+        if m is not None:
+            return m.group(group), True
+        if self._loose.match(_loosened(path)):
+            raise PayloadError([self._ambiguous(path)])
+        return None
+
+    def _ambiguous(self, path: str) -> Issue:
+        return Issue(
+            "",
+            "path.ambiguous",
+            f"{self._plan.method} {excerpt(path)} differs from {self._plan.path} only in "
+            "case, ';' parameters or empty segments, so whether it reaches that operation "
+            "depends on the server: it is not sent unchecked; send the exact path",
+        )
 
     def _unencoded(self, segment: str) -> Issue:
         char = next((c for c in "/?#" if c in segment), "/")
