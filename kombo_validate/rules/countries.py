@@ -1,8 +1,11 @@
 """Country rule: a real ISO 3166-1 alpha-2 code, from pycountry's ISO database.
 
 Attached to every string schema the spec describes as an ISO country code.
-Lowercase codes, alpha-3 codes and English names are normalised to alpha-2
-(a Change each); anything else — ``XX`` included — is ``country.unknown``.
+Lowercase codes, alpha-3 codes, numeric codes (``276``), English names and flag
+emoji (``🇩🇪``, two regional indicators that spell the code) are normalised to
+alpha-2 (a Change each); anything else — ``XX`` included — is ``country.unknown``.
+So is text that reaches a code only through Unicode case mapping of a look-alike
+(dotless ``ı``, long ``ſ``, the Kelvin sign ``K``): ``ıt`` is not Italy.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ def alpha2_codes() -> frozenset[str]:
 def resolve_country(text: str) -> str | None:
     """The alpha-2 code for a code (any case), an alpha-3 code or an English name; else None."""
     stripped = text.strip()
-    if not stripped or len(stripped) > 100:
+    if not stripped or len(stripped) > 100 or any(map(_folds_to_ascii, stripped)):
         return None
     upper = stripped.upper()
     if upper in alpha2_codes():
@@ -54,6 +57,13 @@ def resolve_country(text: str) -> str | None:
         return None
     code = getattr(found, "alpha_2", None)
     return code if isinstance(code, str) else None
+
+
+def _folds_to_ascii(char: str) -> bool:
+    """A non-ASCII character that case mapping turns into ASCII (``ı`` → ``I``)."""
+    return not char.isascii() and (
+        char.upper().isascii() or char.lower().isascii() or char.casefold().isascii()
+    )
 
 
 def country_rule(value: str, path: Path, ctx: Ctx) -> str:

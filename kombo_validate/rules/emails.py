@@ -1,24 +1,39 @@
-"""Email rule: every string schema with ``format: email``.
+r"""Email rule: every string schema with ``format: email``.
 
 What Kombo accepts: no spaces, exactly one ``@``, a non-empty local part and a
 dotted domain. Surrounding whitespace is trimmed and the domain lowercased
 (Kombo's filter admits lowercase domains only), each a Change.
+
+The local part takes what an unquoted RFC 5322 local part takes (letters, digits,
+``.!#$%&'*+/=?^_`{|}~-``) and, as RFC 6531 allows, non-ASCII letters, marks,
+digits and symbols — never a control, format (zero-width, bidi override) or
+separator character, nor ``<>()[]:;,"\``: so ``mailto:ada@…``, ``<ada@…>`` and an
+address with a hidden character are errors, not addresses. The domain is ASCII
+letters, digits, ``-`` and ``_``: an internationalised domain is written in its
+``xn--`` form, so a Cyrillic ``е`` or a fullwidth letter posing as Latin is an error.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ..context import Ctx, Path
 from ..issues import excerpt
 
 __all__ = ["EMAIL_STRICT", "email_plain", "email_problem", "email_rule", "is_email"]
 
-# the common, valid case in one match: local@label.label (lowercase domain, no spaces)
+# the common, valid case in one match: local@label.label (ASCII, lowercase domain)
 _PLAIN = re.compile(
-    r"[^\s@]+@(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?\.)+[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?"
+    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?\.)+"
+    r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?"
 )
 _SPACE = re.compile(r"\s")
+#: ASCII characters an unquoted local part may hold (RFC 5322 atext, and dots)
+_LOCAL_ASCII = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.!#$%&'*+/=?^_`{|}~-"
+)
+_DOMAIN_ASCII = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 
 #: an ECMA-262 pattern for the fast path: a subset of ``_PLAIN`` (an ASCII local part)
 EMAIL_STRICT = (
@@ -41,12 +56,33 @@ def email_problem(value: str) -> str | None:
     local, domain = value.split("@")
     if not local:
         return "has nothing before the '@'"
+    bad = next((c for c in local if not _local_char(c)), None)
+    if bad is not None:
+        return f"has {_named(bad)} before the '@'"
+    bad = next((c for c in domain if c not in _DOMAIN_ASCII), None)
+    if bad is not None:
+        hint = ": write an internationalised domain in its ASCII form (xn--...)"
+        return f"has {_named(bad)} in its domain" + (hint if bad.isalnum() else "")
     labels = domain.split(".")
     if len(labels) < 2 or not all(labels):
         return "needs a dotted domain such as example.com"
     if any(label.startswith("-") or label.endswith("-") for label in labels):
         return "has a domain label that starts or ends with '-'"
     return None
+
+
+def _local_char(char: str) -> bool:
+    if char.isascii():
+        return char in _LOCAL_ASCII
+    return unicodedata.category(char)[0] in "LMNS"  # not C (control, format…) nor Z
+
+
+def _named(char: str) -> str:
+    """A character for a message: shown when printable ASCII, else by code point and name."""
+    if char.isascii() and char.isprintable():
+        return f"{char!r}"
+    name = unicodedata.name(char, "") if char.isprintable() else ""
+    return f"U+{ord(char):04X}" + (f" ({name.lower()})" if name else "")
 
 
 def is_email(value: str) -> bool:
