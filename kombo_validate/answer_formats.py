@@ -246,9 +246,10 @@ class Select(Format):
         return f"{kind}({len(self.options)})"
 
     def _listing(self) -> str:
-        names = [repr(o.name if len(o.name) <= 40 else o.name[:40] + "…") for o in self.options]
-        shown = ", ".join(names[:LISTED_OPTIONS])
-        return shown + (", …" if len(names) > LISTED_OPTIONS else "") if names else "none"
+        """The first options' names (the same few, whatever the number of options)."""
+        names = [excerpt(o.name) for o in self.options[:LISTED_OPTIONS]]
+        shown = ", ".join(names)
+        return shown + (", …" if len(self.options) > LISTED_OPTIONS else "") if names else "none"
 
     def _resolve(self, q: _Question, value: str, p: Path, run: Run) -> str | None:
         """The option id ``value`` stands for (recording a name → id Change), or None."""

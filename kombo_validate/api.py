@@ -240,8 +240,16 @@ def _document_order(body: Any, ctx: Ctx, exact_keys: bool) -> list[Issue]:
     if len(ctx.issues) < 2:
         return ctx.issues
     order = _Order(exact_keys)
-    keys = [order.key(body, path) for path in ctx.paths]
-    return [ctx.issues[i] for i in sorted(range(len(ctx.issues)), key=keys.__getitem__)]
+    key = order.key
+    paths = ctx.paths
+    last = key(body, paths[0])
+    for n in range(1, len(paths)):  # mostly in order already: then no keys are kept
+        here = key(body, paths[n])
+        if here < last:
+            keys = [key(body, path) for path in paths]
+            return [ctx.issues[i] for i in sorted(range(len(paths)), key=keys.__getitem__)]
+        last = here
+    return ctx.issues
 
 
 #: the index of a path part that is in no container (after every real one)
@@ -251,44 +259,52 @@ _NOWHERE = 1 << 30
 class _Order:
     """The position of each issue's path in the input, for sorting into document order.
 
-    Linear in the body and the issues: a dict's keys are indexed once (``indexOf``
-    per issue cost the dict's length: 40,000 unknown keys took 11 s), except a small
-    dict whose keys are known exact ``str`` (the proof's marshal took them), where
-    ``indexOf`` in C is cheaper than an index. The input is read through the
-    built-in types' own methods: a subclass's ``items``/``__getitem__`` (or a key's
-    ``__eq__``) is the caller's code and never runs here.
+    Linear in the body and the issues: each issue's parent is looked up once (the
+    10^6 issues of one array share one), and a dict's keys are indexed once
+    (``indexOf`` per issue cost the dict's length: 40,000 unknown keys took 11 s),
+    except a small dict whose keys are known exact ``str`` (the proof's marshal took
+    them), where ``indexOf`` in C is cheaper than an index. The input is read
+    through the built-in types' own methods: a subclass's ``items``/``__getitem__``
+    (or a key's ``__eq__``) is the caller's code and never runs here.
     """
 
-    __slots__ = ("_exact", "_keys")
+    __slots__ = ("_exact", "_keys", "_parents")
 
     def __init__(self, exact_keys: bool) -> None:
         self._exact = exact_keys
         #: id of a dict -> its keys (as exact str) -> (position, value)
         self._keys: dict[int, dict[Any, tuple[int, Any]]] = {}
+        #: the path of a parent -> (its positions, the node there)
+        self._parents: dict[Path, tuple[tuple[int, ...], Any]] = {}
 
     def key(self, body: Any, path: Path) -> tuple[int, ...]:
-        key: list[int] = []
-        node = body
-        for part in path:
-            t = type(node)
-            index = _NOWHERE
-            if t is dict or issubclass(t, dict):
-                if self._exact and t is dict and len(node) <= 16:
-                    try:
-                        index = indexOf(node, part)  # the first key == part, in C, no list
-                    except ValueError:
-                        index = len(node)
-                    node = node.get(part)
-                else:
-                    index, node = self._of(node).get(part, (dict.__len__(node), None))
-            elif issubclass(t, (list, tuple)) and type(part) is int:
-                base: Any = list if issubclass(t, list) else tuple
-                index = part
-                node = base.__getitem__(node, part) if 0 <= part < base.__len__(node) else None
-            else:
-                node = None
-            key.append(index)
-        return tuple(key)
+        if not path:
+            return ()
+        parent = path[:-1]
+        found = self._parents.get(parent)
+        if found is None:
+            positions: list[int] = []
+            node = body
+            for part in parent:
+                index, node = self._step(node, part)
+                positions.append(index)
+            found = self._parents[parent] = (tuple(positions), node)
+        return (*found[0], self._step(found[1], path[-1])[0])
+
+    def _step(self, node: Any, part: str | int) -> tuple[int, Any]:
+        """The position of ``part`` in ``node``, and the value there (None: no value)."""
+        t = type(node)
+        if t is dict or issubclass(t, dict):
+            if self._exact and t is dict and len(node) <= 16:
+                try:
+                    return indexOf(node, part), node.get(part)  # in C, no index to build
+                except ValueError:
+                    return len(node), None
+            return self._of(node).get(part, (dict.__len__(node), None))
+        if issubclass(t, (list, tuple)) and type(part) is int:
+            base: Any = list if issubclass(t, list) else tuple
+            return part, base.__getitem__(node, part) if 0 <= part < base.__len__(node) else None
+        return _NOWHERE, None
 
     def _of(self, node: dict[Any, Any]) -> dict[Any, tuple[int, Any]]:
         found = self._keys.get(id(node))

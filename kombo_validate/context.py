@@ -20,7 +20,11 @@ MAX_DEPTH = 64
 #: per body; past it the walk reports ``json.too_large`` once and stops there.
 MAX_CONTAINERS = 100_000
 
-__all__ = ["MAX_CONTAINERS", "MAX_DEPTH", "Ctx", "ErrorTree", "Path", "fast_pointer"]
+#: Most unknown keys per body that get a "did you mean" (difflib costs ~50 µs a key, and
+#: a body with more unknown keys than this is not a typo away from right).
+MAX_HINTS = 100
+
+__all__ = ["MAX_CONTAINERS", "MAX_DEPTH", "MAX_HINTS", "Ctx", "ErrorTree", "Path", "fast_pointer"]
 
 Path = tuple[str | int, ...]
 
@@ -66,6 +70,7 @@ class Ctx:
         "budget",
         "changes",
         "error_paths",
+        "hints",
         "issues",
         "paths",
     )
@@ -84,6 +89,8 @@ class Ctx:
         self.active: set[int] = set()
         #: free-form containers that may still be walked
         self.budget = MAX_CONTAINERS
+        #: unknown keys that may still get a suggestion
+        self.hints = MAX_HINTS
 
     def issue(self, path: Path, code: str, message: str, severity: Severity) -> None:
         if severity not in ("error", "warning"):

@@ -401,9 +401,10 @@ def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
                 continue
             prop = props_get(k)
             if prop is None:
+                here = path + (k,)
                 if warn_unknown:
-                    _unknown_key(k, known, path + (k,), ctx)
-                out[k] = extra(item, path + (k,), ctx, depth)
+                    _unknown_key(k, known, here, ctx)
+                out[k] = extra(item, here, ctx, depth)
             elif item is None and prop.droppable:
                 ctx.change(
                     path + (k,), None, REMOVED, "None given for an optional property: dropped"
@@ -438,7 +439,8 @@ def _unknown_key(key: str, known: list[str], path: Path, ctx: Ctx) -> None:
     hint = ""
     # difflib's ratio is 2·matches / (len(a) + len(b)): a key over 1.86 times the longest
     # name can never reach 0.7, and matching a long one would cost its length squared
-    if len(key) <= 2 * max(map(len, known)):
+    if ctx.hints > 0 and len(key) <= 2 * max(map(len, known)):
+        ctx.hints -= 1  # the first MAX_HINTS unknown keys of a body get a suggestion
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.7)
         hint = f"; did you mean {close[0]!r}?" if close else ""
     ctx.warning(
@@ -488,6 +490,7 @@ def _compile_any_of(schema: dict[str, Any], where: Where) -> tuple[Walker, type 
             sub = Ctx()
             sub.active = ctx.active
             sub.budget = ctx.budget
+            sub.hints = ctx.hints
             result = branch.walker(value, path, sub, depth)
             if not sub.error_paths:
                 _merge_ctx(ctx, sub)
@@ -529,3 +532,4 @@ def _merge_ctx(ctx: Ctx, sub: Ctx) -> None:
     ctx.error_paths |= sub.error_paths
     ctx.attachment_bytes += sub.attachment_bytes
     ctx.budget = sub.budget
+    ctx.hints = sub.hints

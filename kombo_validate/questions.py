@@ -21,7 +21,7 @@ import marshal
 import pathlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import islice
 from typing import Any
 
@@ -188,7 +188,7 @@ class _Question:
     #: option ids or booleans; None when the question has no (usable) precondition
     precondition_options: tuple[str | bool, ...] | None = None
 
-    @property
+    @cached_property  # every message names it: built once (into the instance's __dict__)
     def label(self) -> str:
         title = (self.title or "").strip()
         if not title:

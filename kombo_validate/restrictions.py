@@ -128,9 +128,11 @@ class IssueBuffer:
         self.items.append((path, code, message, "warning"))
 
     def flush(self, ctx: Ctx) -> None:
-        for path, code, message, severity in self.items:
+        items = self.items
+        items.reverse()
+        while items:  # each entry freed as its Issue is made: not all held twice at once
+            path, code, message, severity = items.pop()
             ctx.issue(path, code, message, severity)
-        self.items.clear()
 
 
 # --------------------------------------------------------------------------- shape

@@ -20,6 +20,7 @@ import argparse
 import gc
 import importlib.metadata
 import importlib.util
+import itertools
 import json
 import os
 import platform
@@ -42,7 +43,7 @@ for _p in (str(ROOT), str(SCRIPTS)):
 import bench_bodies as bodies  # noqa: E402
 
 SDK_MODEL = "PostAtsJobsJobIDApplicationsRequestBody"
-GROUPS = ("hot", "cold", "memory", "cli")
+GROUPS = ("hot", "cold", "memory", "cli", "scale")
 
 
 # ----------------------------------------------------------------------------- settings
@@ -83,12 +84,16 @@ class Row:
     note: str = ""
     profile: Callable[[], object] | None = field(default=None, repr=False, compare=False)
     profile_text: str = field(default="", repr=False, compare=False)  # subprocess rows
+    #: scaling rows: ``ours`` is the size ``2 ** doublings`` times ``peer``'s, and the
+    #: ratio is per doubling (linear: 2×; quadratic: 4×)
+    doublings: int = 0
 
     @property
     def ratio(self) -> float | None:
         if self.ours is None or self.peer is None or self.peer == 0:
             return None
-        return self.ours / self.peer
+        ratio = self.ours / self.peer
+        return ratio ** (1 / self.doublings) if self.doublings else ratio
 
     def settle(self) -> Row:
         if self.status == "SKIP":
@@ -887,6 +892,68 @@ def cli_rows(s: Settings, kv: Any, why: str) -> list[Row]:
     return rows
 
 
+# ----------------------------------------------------------------------------- rows: scaling
+
+#: (label, sizes, body builder): each size is two (or four) times the one before it
+SCALES: tuple[tuple[str, tuple[int, ...], Callable[[int], dict[str, Any]]], ...] = (
+    ("schema errors", (5_000, 10_000, 20_000), lambda n: bodies.schema_errors_body(n)),
+    ("unknown keys", (10_000, 40_000, 160_000), lambda n: bodies.unknown_keys_body(n)),
+)
+
+
+def _once(fn: Callable[[], object], runs: int, gc_on: bool = False) -> float:
+    """The fastest of ``runs`` single calls, in CPU seconds of this process (a busy
+    machine stretches wall times of seconds unevenly); without the cyclic gc unless
+    ``gc_on`` (as every row here: a full collection costs the whole heap, not the call)."""
+    best = float("inf")
+    for _ in range(runs):
+        gc.collect()
+        if not gc_on:
+            gc.disable()
+        try:
+            start = time.process_time()
+            fn()
+            best = min(best, time.process_time() - start)
+        finally:
+            gc.enable()
+    return best
+
+
+def scale_rows(s: Settings, kv: Any, why: str) -> list[Row]:
+    """``check()`` on n and 2n (or 4n) hostile items: linear is 2× per doubling (issue 15:
+    quadratic steps took 28 s at 20k schema errors, 11 s at 40k unknown keys)."""
+    rows: list[Row] = []
+    runs = 3
+    for label, sizes, build in SCALES:
+        if kv is None:
+            rows += [skip("scale", f"check() {label} {n:,}", why, target=2.2) for n in sizes[1:]]
+            continue
+        times: list[float] = []
+        with_gc: list[float] = []
+        for n in sizes:
+            body = build(n)
+            call = lambda body=body: kv.check(body)  # noqa: E731
+            times.append(_once(call, runs))
+            with_gc.append(_once(call, 1, gc_on=True))
+        steps = zip(itertools.pairwise(sizes), itertools.pairwise(times), strict=True)
+        for n, ((small, big), (t_small, t_big)) in enumerate(steps):
+            doublings = (big // small).bit_length() - 1
+            gc_ratio = (with_gc[n + 1] / with_gc[n]) ** (1 / doublings)
+            rows.append(
+                Row(
+                    "scale",
+                    f"check() {label} {big // 1000}k vs {small // 1000}k (per doubling)",
+                    ours=t_big,
+                    peer=t_small,
+                    peer_name=f"check() {label} {small:,}",
+                    target=2.2,
+                    doublings=doublings,
+                    note=f"CPU time, best of {runs}; with the gc on: {gc_ratio:.2f}× per doubling",
+                ).settle()
+            )
+    return rows
+
+
 # ----------------------------------------------------------------------------- output
 
 
@@ -1023,6 +1090,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "cold": cold_rows,
         "memory": memory_rows,
         "cli": cli_rows,
+        "scale": scale_rows,
     }
     for group in groups:
         try:

@@ -10,6 +10,8 @@ having mutated a shared body.
   ``GET /ats/jobs`` returns) that those answers fit
 - :func:`attachment_body` — the example plus one 2 MiB attachment
 - :func:`invalid_body` — the example with exactly 3 defects
+- :func:`schema_errors_body` / :func:`unknown_keys_body` — n schema errors / unknown
+  keys, for the scaling rows
 - :func:`request_schema` — the request-body JSON Schema, ``$ref`` resolved
 - :func:`write_fixtures` — example-sized JSON fixture files for the CLI rows
 """
@@ -408,6 +410,20 @@ def invalid_body() -> dict[str, Any]:
     body["candidate"]["location"]["country"] = "XX"
     body["candidate"]["availability_date"] = "2021-02-30"
     body["attachments"][0]["data_url"] = "https://files.example.com/frank-doe-cv.txt"
+    return body
+
+
+def schema_errors_body(n: int) -> dict[str, Any]:
+    """The example with ``n`` attachments that are numbers: ``n`` schema errors (issue 15)."""
+    body = example()
+    body["attachments"] = [1] * n
+    return body
+
+
+def unknown_keys_body(n: int) -> dict[str, Any]:
+    """The example's candidate with ``n`` keys the spec does not define (issue 15)."""
+    body = example()
+    body["candidate"].update((f"unknown_{i}", i) for i in range(n))
     return body
 
 

@@ -255,3 +255,99 @@ def test_prepare_request_refuses_lone_surrogates_instead_of_crashing() -> None:
     assert [(i.path, i.code) for i in info.value.issues] == [
         ("/candidate/last_name", "string.invalid_unicode")
     ]
+
+
+# --------------------------------------------------------------------------- 3: linear costs
+
+
+def test_20k_schema_errors_are_each_reported_once() -> None:
+    # quadratic before (each error compared with every one recorded): 28 s here
+    n = 20_000
+    report = kv.check({**minimal(), "attachments": [1] * n})
+    assert pairs(report) == [(f"/attachments/{i}", "schema.type") for i in range(n)]
+
+
+def test_40k_unknown_keys_are_each_reported_in_document_order() -> None:
+    # quadratic before (indexOf per issue while sorting into document order): 11 s here
+    body = minimal()
+    body["candidate"].update((f"k{i}", i) for i in range(40_000))
+    body["candidate"]["zeta"] = {"\ud800": 1}
+    report = kv.check(body)
+    assert pairs(report) == [
+        *((f"/candidate/k{i}", "key.unknown") for i in range(40_000)),
+        ("/candidate/zeta", "key.unknown"),
+        ("/candidate/zeta/\ud800", "string.invalid_unicode"),
+    ]
+    # the first MAX_HINTS unknown keys get a "did you mean", the rest none (difflib)
+    near = minimal()
+    near["candidate"].update((f"k{i}", i) for i in range(200))
+    near["candidate"]["last_nam"] = "x"
+    messages = [i.message for i in kv.check(near).issues]
+    assert "did you mean" not in messages[-1]
+    typo = kv.check(minimal(last_nam="x")).issues[0].message
+    assert typo.endswith("did you mean 'last_name'?")
+
+
+_BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+
+def _kombo_id(i: int) -> str:
+    text = ""
+    while True:
+        i, digit = divmod(i, 58)
+        text = _BASE58[digit] + text
+        if not i:
+            return text.rjust(24, "1")
+
+
+def test_a_3000_long_precondition_chain_is_followed_once_and_without_recursion() -> None:
+    # each question asked only when the one before is answered true; the last required
+    n = 3_000
+    raw = [question(_kombo_id(0), "Q0", {"type": "BOOLEAN"})]
+    for i in range(1, n):
+        pre = {"precondition_question_id": _kombo_id(i - 1), "precondition_options": [True]}
+        raw.append(question(_kombo_id(i), f"Q{i}", {"type": "BOOLEAN"}, **pre))
+    raw[-1]["required"] = True
+    qs = Questions(raw)  # the chain was walked once per question: 4.5 million steps
+    answers = [{"question_id": _kombo_id(i), "answer": True} for i in range(n - 1)]
+    report = kv.check({**minimal(), A: answers}, questions=qs)  # RecursionError before
+    assert pairs(report) == [(f"/{A}", "answer.required")]
+    answers[0]["answer"] = False  # no longer asked: nothing is required
+    assert pairs(kv.check({**minimal(), A: answers[:1]}, questions=qs)) == []
+
+
+# --------------------------------------------------------------------------- 7: bounded sizes
+
+
+def test_a_huge_key_is_in_the_path_but_not_in_the_message() -> None:
+    key = "k" * 1_000_000  # no difflib suggestion either: it could never match
+    report = kv.check(minimal(**{key: 1}))
+    assert pairs(report) == [(f"/candidate/{key}", "key.unknown")]
+    assert len(report.issues[0].message) < 200
+    with pytest.raises(ContextError) as info:
+        Questions({key: 1})
+    assert len(str(info.value)) < 400
+
+
+def test_accepted_mime_types_are_listed_first_few_and_a_count() -> None:
+    types = [f"application/x-{i}" for i in range(20_000)]
+    fmt = {"type": "FILE", "accepted_mime_types": types}
+    cv = {"name": "cv.pdf", "content_type": "application/pdf", "data": "QUFB"}
+    report = kv.check(with_answer(cv), questions=one(fmt))
+    assert pairs(report) == [(f"/{A}/0/answer/content_type", "answer.mime_type")]
+    assert report.errors[0].message.endswith("application/x-7 and 19,992 more).")
+    limits = {"types": {"CV": {"is_supported": True, "accepted_mime_types": types}}}
+    body = {**minimal(), "attachments": [{"type": "CV", **cv}]}
+    report = kv.check(body, restrictions=limits)
+    assert pairs(report) == [("/attachments/0/content_type", "attachment.mime_type")]
+    assert len(report.errors[0].message) < 400
+    assert len(json.dumps(report.to_kombo_error())) < 1_000
+
+
+def test_unknown_options_list_the_first_few_options_only() -> None:
+    options = [{"id": f"o{i}", "remote_id": None, "name": f"Option {i}"} for i in range(10_000)]
+    report = kv.check(
+        with_answer(["nope"]), questions=one({"type": "MULTI_SELECT", "options": options})
+    )
+    assert pairs(report) == [(f"/{A}/0/answer/0", "answer.unknown_option")]
+    assert len(report.errors[0].message) < 400
