@@ -239,17 +239,23 @@ def _replaced_strings(given: list[Any], answers: list[Any], ctx: Ctx) -> None:
 def _document_order(body: Any, ctx: Ctx, exact_keys: bool) -> list[Issue]:
     if len(ctx.issues) < 2:
         return ctx.issues
-    order = _Order(exact_keys)
-    key = order.key
+    key = _Order(exact_keys).key
     paths = ctx.paths
-    last = key(body, paths[0])
-    for n in range(1, len(paths)):  # mostly in order already: then no keys are kept
-        here = key(body, paths[n])
-        if here < last:
-            keys = [key(body, path) for path in paths]
-            return [ctx.issues[i] for i in sorted(range(len(paths)), key=keys.__getitem__)]
-        last = here
-    return ctx.issues
+    if len(paths) > _FEW:  # many issues, mostly in order already: then no key is kept
+        last = key(body, paths[0])
+        for n in range(1, len(paths)):
+            here = key(body, paths[n])
+            if here < last:
+                break
+            last = here
+        else:
+            return ctx.issues
+    keys = [key(body, path) for path in paths]
+    return [ctx.issues[i] for i in sorted(range(len(paths)), key=keys.__getitem__)]
+
+
+#: up to this many issues, their keys are computed once and sorted, in order or not
+_FEW = 256
 
 
 #: the index of a path part that is in no container (after every real one)
@@ -278,22 +284,35 @@ class _Order:
         self._parents: dict[Path, tuple[tuple[int, ...], Any]] = {}
 
     def key(self, body: Any, path: Path) -> tuple[int, ...]:
-        if not path:
-            return ()
+        if len(path) < 3:  # walked: a slice and a lookup would cost as much
+            return self._walk(body, path)[0]
         parent = path[:-1]
         found = self._parents.get(parent)
         if found is None:
-            positions: list[int] = []
-            node = body
-            for part in parent:
-                index, node = self._step(node, part)
-                positions.append(index)
-            found = self._parents[parent] = (tuple(positions), node)
+            found = self._parents[parent] = self._walk(body, parent)
         return (*found[0], self._step(found[1], path[-1])[0])
+
+    def _walk(self, node: Any, path: Path) -> tuple[tuple[int, ...], Any]:
+        positions: list[int] = []
+        small = self._exact  # the commonest step inlined: a small exact dict, exact keys
+        for part in path:
+            if small and type(node) is dict and len(node) <= 16:
+                try:
+                    positions.append(indexOf(node, part))  # in C, no index to build
+                    node = node.get(part)
+                except ValueError:
+                    positions.append(len(node))
+                    node = None
+                continue
+            index, node = self._step(node, part)
+            positions.append(index)
+        return tuple(positions), node
 
     def _step(self, node: Any, part: str | int) -> tuple[int, Any]:
         """The position of ``part`` in ``node``, and the value there (None: no value)."""
         t = type(node)
+        if t is list and type(part) is int:
+            return part, node[part] if 0 <= part < len(node) else None
         if t is dict or issubclass(t, dict):
             if self._exact and t is dict and len(node) <= 16:
                 try:
