@@ -11,17 +11,17 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Mapping
-from operator import indexOf
-from typing import Any
+from typing import Any, NamedTuple
 
 from .context import Ctx, Path
+from .docorder import document_order
 from .engine import ENGINES, Engine, make_engine
 from .fastpath import FastPath, strict_leaf
-from .issues import Issue, PayloadError, Report, clean_report, excerpt
+from .issues import ContextError, PayloadError, Report, clean_report, excerpt
 from .jsondata import unicode_issues
+from .operation import Operation
 from .plan import Walker, compile_plan
 from .rules import Where
-from .rules.attachments import TOTAL_SIZE_WARNING_BYTES
 from .rules.dates import make_date_plain, make_date_rule
 from .schema_errors import issues_from
 from .spec import SpecInfo, load_spec
@@ -29,16 +29,29 @@ from .spec import SpecInfo, load_spec
 __all__ = ["Validator", "check", "default_validator", "prepare"]
 
 SpecArg = str | os.PathLike[str] | Mapping[str, Any] | None
-_ANSWERS = "screening_question_answers"
-_ATTACHMENTS = "attachments"
+
+
+class _Job(NamedTuple):
+    """The job context of one call: compiled questions and restrictions (or None)."""
+
+    questions: Any
+    restrictions: Any
+
+
+_NO_JOB = _Job(None, None)
 
 
 class Validator:
-    """Checks and normalises Create-application bodies against one OpenAPI document.
+    """Checks and normalises the request bodies of one operation of an OpenAPI document.
 
     ``spec`` is None (the bundled document), a path to a YAML or JSON OpenAPI
-    document, or a parsed mapping. Everything derived from it is built here,
-    once; a Validator is immutable, thread-safe and picklable.
+    document, or a parsed mapping; ``operation`` an operationId
+    (``"PostAtsCandidates"``) or ``"METHOD /path"`` of it (None: Create
+    application). What the operation means — its schema, its parameters, where
+    screening answers and attachments go — is its :class:`Operation` profile
+    (:attr:`operation`). Everything derived from it is built here, once; a
+    Validator is immutable, thread-safe and picklable. ``fast_path=False`` walks
+    every body in Python (the results are the same; for tests and comparisons).
     """
 
     __slots__ = (
@@ -48,12 +61,14 @@ class Validator:
         "_engine",
         "_fast",
         "_info",
+        "_op",
         "_spec_arg",
         "_walk",
         "engine_name",
     )
 
     _info: SpecInfo
+    _op: Operation
     _spec_arg: Any
     _walk: Walker
     _engine: Engine
@@ -64,34 +79,44 @@ class Validator:
     engine_name: str
 
     def __init__(
-        self, spec: SpecArg = None, *, engine: str = "rust", validate_spec: bool = False
+        self,
+        spec: SpecArg = None,
+        *,
+        operation: str | None = None,
+        engine: str = "rust",
+        validate_spec: bool = False,
+        fast_path: bool = True,
     ) -> None:
         if engine not in ENGINES:
             raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
-        info = load_spec(spec, validate_spec=validate_spec)
-        object.__setattr__(self, "_info", info)
-        object.__setattr__(self, "_spec_arg", None if spec is None else _picklable(spec))
-        object.__setattr__(self, "engine_name", engine)
-        object.__setattr__(self, "_walk", compile_plan(info.request_schema))
-        object.__setattr__(self, "_engine", make_engine(info.request_schema, engine))
+        info = load_spec(spec, operation=operation, validate_spec=validate_spec)
+        setattr_ = object.__setattr__
+        setattr_(self, "_info", info)
+        setattr_(self, "_op", Operation.from_spec(info))
+        setattr_(self, "_spec_arg", (None if spec is None else _picklable(spec), operation))
+        setattr_(self, "engine_name", engine)
+        setattr_(self, "_walk", compile_plan(info.request_schema))
+        setattr_(self, "_engine", make_engine(info.request_schema, engine))
         # the fast path proves bodies in jsonschema-rs; engine="python" walks every body
-        object.__setattr__(self, "_fast", FastPath(self._walk) if engine == "rust" else None)
+        fast = FastPath(self._walk) if engine == "rust" and fast_path else None
+        setattr_(self, "_fast", fast)
         date_schema = _date_schema(info.request_schema)
-        object.__setattr__(self, "_date_rule", make_date_rule(date_schema))
-        object.__setattr__(self, "_date_plain", make_date_plain(date_schema))
+        setattr_(self, "_date_rule", make_date_rule(date_schema))
+        setattr_(self, "_date_plain", make_date_plain(date_schema))
         # DATE answers in the form _date_check takes silently, for Questions.proves: the
         # fast path's strict schema of the spec's date string (False: never proven)
-        object.__setattr__(self, "_answers_date", strict_leaf(date_schema, Where()))
+        setattr_(self, "_answers_date", strict_leaf(date_schema, Where()))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Validator is immutable")
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (self._spec_arg, self.engine_name))
+        spec, operation = self._spec_arg
+        return (_rebuild, (spec, self.engine_name, operation, self._fast is not None))
 
     def __repr__(self) -> str:
         return (
-            f"<Validator spec={self._info.source!r} operation={self.operation!r} "
+            f"<Validator spec={self._info.source!r} operation={str(self._op)!r} "
             f"engine={self.engine_name!r}>"
         )
 
@@ -101,8 +126,14 @@ class Validator:
         return self._info
 
     @property
-    def operation(self) -> str:
-        return f"{self._info.method.upper()} {self._info.path}"
+    def operation(self) -> Operation:
+        """The operation's profile (``str()`` of it: ``"POST /ats/jobs/{job_id}/applications"``)."""
+        return self._op
+
+    @property
+    def fast_path(self) -> bool:
+        """Whether bodies are first proven wire-ready in jsonschema-rs."""
+        return self._fast is not None
 
     @property
     def request_schema(self) -> dict[str, Any]:
@@ -111,60 +142,123 @@ class Validator:
     def check(self, body: Any, *, questions: Any = None, restrictions: Any = None) -> Report:
         """Every problem in ``body`` at once, the changes, and the wire body if there is no error.
 
-        Never raises for a bad payload; malformed ``questions``/``restrictions``
-        raise :class:`ContextError`.
+        Never raises for a bad payload; malformed ``questions``/``restrictions``, or
+        either for an operation that takes no answers or attachments, raise
+        :class:`ContextError`. The stages, in order: prove the body wire-ready (and
+        its answers against the questions); walk what the proof did not take; the job
+        context (answers, attachment restrictions) where the operation puts them; the
+        size warning; the schema engine's details; document order.
         """
-        qs = None if questions is None else _coerce_questions(questions)
-        rs = None if restrictions is None else _coerce_restrictions(restrictions)
-        fast = self._fast
-        wire: Any = None
-        proven: bool | None = None
-        answered = False  # the answers proven against qs
-        if fast is not None:
-            wire, proven = fast.prove(body)
-            if proven and qs is not None:
-                given = wire.get(_ANSWERS)
-                answered = type(given) is list and qs.proves(given, self._answers_date)
-            if proven and rs is None and (qs is None or answered):
-                return clean_report(wire)  # nothing to say, nothing changed
+        job = self._job(questions, restrictions)
+        wire, proven, answered = self._prove(body, job)
+        if proven and job.restrictions is None and (job.questions is None or answered):
+            return clean_report(wire)  # nothing to say, nothing changed
         ctx = Ctx()
         exact_keys = proven is not None  # the proof's marshal took the body: no str subclass
-        if proven is None:
-            wire, proven = self._walk(body, (), ctx, 0), False
-            # a proof (and so a repair) needs a body without lone surrogates: only here
-            unicode_issues(wire, (), ctx)
-        elif fast is not None and not proven:
-            wire = fast.repair(body, wire, ctx)
+        wire, proven = self._walk_unproven(body, wire, proven, ctx)
         if isinstance(wire, dict):
-            if qs is not None and not answered:
-                given = wire.get(_ANSWERS)
-                # proven: the answers' proof was tried above, and failed
-                if proven or not (type(given) is list and qs.proves(given, self._answers_date)):
-                    answers = qs.check_answers(given, ctx, (_ANSWERS,), date_check=self._date_check)
-                    if answers is not None:
-                        if given is not None:
-                            _replaced_strings(given, answers, ctx)
-                        wire[_ANSWERS] = answers
-            if rs is not None:
-                rs.check_attachments(wire.get(_ATTACHMENTS), ctx, (_ATTACHMENTS,))
-        if ctx.attachment_bytes > TOTAL_SIZE_WARNING_BYTES:
-            where: Path = (_ATTACHMENTS,) if isinstance(wire, dict) and _ATTACHMENTS in wire else ()
-            ctx.warning(
-                where,
-                "attachments.too_large",
-                f"attachments total {ctx.attachment_bytes:,} bytes decoded; Kombo recommends "
-                f"staying under {TOTAL_SIZE_WARNING_BYTES:,}",
-            )
-        try:
-            if not proven and not self._engine.is_valid(wire):
-                self._schema_issues(wire, ctx)
-        except Exception as exc:  # an engine must never turn a bad payload into a traceback
-            ctx.error((), "schema.engine_error", f"the schema engine failed: {type(exc).__name__}")
+            if job.questions is not None and not answered:
+                self._answers(wire, job.questions, proven, ctx)
+            if job.restrictions is not None:
+                where = self._op.attachments
+                job.restrictions.check_attachments(wire.get(where), ctx, (where,))
+        self._size_warning(wire, ctx)
+        if not proven:
+            self._schema_details(wire, ctx)
         return Report(
-            _document_order(body, ctx, exact_keys),
+            document_order(body, ctx, exact_keys),
             ctx.changes,
             wire if isinstance(wire, dict) else None,
         )
+
+    # -- the stages of check --------------------------------------------------------------
+
+    def _job(self, questions: Any, restrictions: Any) -> _Job:
+        """The job context, compiled (or ContextError), where the operation takes it."""
+        if questions is None and restrictions is None:
+            return _NO_JOB
+        op = self._op
+        if questions is not None and op.answers is None:
+            raise ContextError(
+                f"{op} takes no screening question answers: questions= does not apply"
+            )
+        if restrictions is not None and op.attachments is None:
+            raise ContextError(f"{op} uploads no attachments: restrictions= does not apply")
+        return _Job(
+            None if questions is None else _coerce_questions(questions),
+            None if restrictions is None else _coerce_restrictions(restrictions),
+        )
+
+    def _prove(self, body: Any, job: _Job) -> tuple[Any, bool | None, bool]:
+        """(wire copy, proven, answers proven): proven None when the fast path did not
+        take the body (no fast path, or not plain JSON data)."""
+        fast = self._fast
+        if fast is None:
+            return None, None, False
+        wire, proven = fast.prove(body)
+        answered = False
+        if proven and job.questions is not None:
+            given = wire.get(self._op.answers)
+            answered = type(given) is list and job.questions.proves(given, self._answers_date)
+        return wire, proven, answered
+
+    def _walk_unproven(
+        self, body: Any, wire: Any, proven: bool | None, ctx: Ctx
+    ) -> tuple[Any, bool]:
+        """The whole body walked (not taken by the proof), or only what failed it."""
+        if proven is None:
+            wire = self._walk(body, (), ctx, 0)
+            # a proof (and so a repair) needs a body without lone surrogates: only here
+            unicode_issues(wire, (), ctx)
+            return wire, False
+        if not proven:
+            assert self._fast is not None
+            wire = self._fast.repair(body, wire, ctx)
+        return wire, proven
+
+    def _answers(self, wire: dict[str, Any], questions: Any, proven: bool, ctx: Ctx) -> None:
+        """The answers checked against the job's questions (replaced by their wire form)."""
+        where = self._op.answers
+        assert where is not None
+        given = wire.get(where)
+        # proven: the answers' proof was tried above, and failed
+        if not proven and type(given) is list and questions.proves(given, self._answers_date):
+            return
+        answers = questions.check_answers(given, ctx, (where,), date_check=self._date_check)
+        if answers is not None:
+            if given is not None:
+                _replaced_strings(given, answers, ctx, where)
+            wire[where] = answers
+
+    def _size_warning(self, wire: Any, ctx: Ctx) -> None:
+        limit, where = self._op.attachments_total_warning, self._op.attachments
+        if limit is None or ctx.attachment_bytes <= limit:
+            return
+        at: Path = (
+            (where,) if where is not None and isinstance(wire, dict) and where in wire else ()
+        )
+        ctx.warning(
+            at,
+            "attachments.too_large",
+            f"attachments total {ctx.attachment_bytes:,} bytes decoded; Kombo recommends "
+            f"staying under {limit:,}",
+        )
+
+    def _schema_details(self, wire: Any, ctx: Ctx) -> None:
+        """The schema engine's errors, where no rule said something more precise."""
+        try:
+            if self._engine.is_valid(wire):
+                return
+            reported = ctx.error_tree()
+            for path, code, message in issues_from(
+                self._engine.iter_errors(wire), self._info.request_schema
+            ):
+                if reported.covers(path):
+                    continue  # an error at or below it already says what is wrong
+                ctx.error(path, code, message)
+                reported.add(path)
+        except Exception as exc:  # an engine must never turn a bad payload into a traceback
+            ctx.error((), "schema.engine_error", f"the schema engine failed: {type(exc).__name__}")
 
     def prepare(
         self, body: Any, *, questions: Any = None, restrictions: Any = None
@@ -174,16 +268,6 @@ class Validator:
         if report.body is None:
             raise PayloadError(report.errors)
         return report.body
-
-    def _schema_issues(self, wire: Any, ctx: Ctx) -> None:
-        reported = ctx.error_tree()
-        for path, code, message in issues_from(
-            self._engine.iter_errors(wire), self._info.request_schema
-        ):
-            if reported.covers(path):
-                continue  # an error at or below it already says what is wrong, more precisely
-            ctx.error(path, code, message)
-            reported.add(path)
 
     def _date_check(self, value: str) -> str | None:
         """For DATE answers: an error message unless ``value`` is in the spec's date form."""
@@ -228,114 +312,12 @@ def _coerce_restrictions(restrictions: Any) -> Any:
     return Restrictions.coerce(restrictions)
 
 
-def _replaced_strings(given: list[Any], answers: list[Any], ctx: Ctx) -> None:
+def _replaced_strings(given: list[Any], answers: list[Any], ctx: Ctx, where: str) -> None:
     """Lone surrogates in the answers the questions replaced (an option name by its id):
     the job's strings, not the body's, so no scan of the body has seen them."""
     for i, (old, new) in enumerate(zip(given, answers, strict=True)):
         if new is not old:
-            unicode_issues(new.get("answer"), (_ANSWERS, i, "answer"), ctx)
-
-
-def _document_order(body: Any, ctx: Ctx, exact_keys: bool) -> list[Issue]:
-    if len(ctx.issues) < 2:
-        return ctx.issues
-    key = _Order(exact_keys).key
-    paths = ctx.paths
-    if len(paths) > _FEW:  # many issues, mostly in order already: then no key is kept
-        last = key(body, paths[0])
-        for n in range(1, len(paths)):
-            here = key(body, paths[n])
-            if here < last:
-                break
-            last = here
-        else:
-            return ctx.issues
-    keys = [key(body, path) for path in paths]
-    return [ctx.issues[i] for i in sorted(range(len(paths)), key=keys.__getitem__)]
-
-
-#: up to this many issues, their keys are computed once and sorted, in order or not
-_FEW = 256
-
-
-#: the index of a path part that is in no container (after every real one)
-_NOWHERE = 1 << 30
-
-
-class _Order:
-    """The position of each issue's path in the input, for sorting into document order.
-
-    Linear in the body and the issues: each issue's parent is looked up once (the
-    10^6 issues of one array share one), and a dict's keys are indexed once
-    (``indexOf`` per issue cost the dict's length: 40,000 unknown keys took 11 s),
-    except a small dict whose keys are known exact ``str`` (the proof's marshal took
-    them), where ``indexOf`` in C is cheaper than an index. The input is read
-    through the built-in types' own methods: a subclass's ``items``/``__getitem__``
-    (or a key's ``__eq__``) is the caller's code and never runs here.
-    """
-
-    __slots__ = ("_exact", "_keys", "_parents")
-
-    def __init__(self, exact_keys: bool) -> None:
-        self._exact = exact_keys
-        #: id of a dict -> its keys (as exact str) -> (position, value)
-        self._keys: dict[int, dict[Any, tuple[int, Any]]] = {}
-        #: the path of a parent -> (its positions, the node there)
-        self._parents: dict[Path, tuple[tuple[int, ...], Any]] = {}
-
-    def key(self, body: Any, path: Path) -> tuple[int, ...]:
-        if len(path) < 3:  # walked: a slice and a lookup would cost as much
-            return self._walk(body, path)[0]
-        parent = path[:-1]
-        found = self._parents.get(parent)
-        if found is None:
-            found = self._parents[parent] = self._walk(body, parent)
-        return (*found[0], self._step(found[1], path[-1])[0])
-
-    def _walk(self, node: Any, path: Path) -> tuple[tuple[int, ...], Any]:
-        positions: list[int] = []
-        small = self._exact  # the commonest step inlined: a small exact dict, exact keys
-        for part in path:
-            if small and type(node) is dict and len(node) <= 16:
-                try:
-                    positions.append(indexOf(node, part))  # in C, no index to build
-                    node = node.get(part)
-                except ValueError:
-                    positions.append(len(node))
-                    node = None
-                continue
-            index, node = self._step(node, part)
-            positions.append(index)
-        return tuple(positions), node
-
-    def _step(self, node: Any, part: str | int) -> tuple[int, Any]:
-        """The position of ``part`` in ``node``, and the value there (None: no value)."""
-        t = type(node)
-        if t is list and type(part) is int:
-            return part, node[part] if 0 <= part < len(node) else None
-        if t is dict or issubclass(t, dict):
-            if self._exact and t is dict and len(node) <= 16:
-                try:
-                    return indexOf(node, part), node.get(part)  # in C, no index to build
-                except ValueError:
-                    return len(node), None
-            return self._of(node).get(part, (dict.__len__(node), None))
-        if issubclass(t, (list, tuple)) and type(part) is int:
-            base: Any = list if issubclass(t, list) else tuple
-            return part, base.__getitem__(node, part) if 0 <= part < base.__len__(node) else None
-        return _NOWHERE, None
-
-    def _of(self, node: dict[Any, Any]) -> dict[Any, tuple[int, Any]]:
-        found = self._keys.get(id(node))
-        if found is None:
-            found = self._keys[id(node)] = {}
-            for i, (k, v) in enumerate(dict.items(node)):
-                if type(k) is not str:
-                    if not issubclass(type(k), str):
-                        continue  # not a key any path names
-                    k = str.__str__(k)
-                found.setdefault(k, (i, v))
-        return found
+            unicode_issues(new.get("answer"), (where, i, "answer"), ctx)
 
 
 def _picklable(spec: Any) -> Any:
@@ -346,8 +328,8 @@ def _picklable(spec: Any) -> Any:
     return os.fspath(spec)
 
 
-def _rebuild(spec: Any, engine: str) -> Validator:
-    return Validator(spec, engine=engine)
+def _rebuild(spec: Any, engine: str, operation: str | None, fast_path: bool) -> Validator:
+    return Validator(spec, operation=operation, engine=engine, fast_path=fast_path)
 
 
 _default: Validator | None = None

@@ -29,10 +29,10 @@ import copy
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from .plan import _merge_all_of, schema_types
 from .rules import RULES, Strict, Where
 from .rules.attachments import is_attachment_schema
 from .rules.numbers import DOUBLE_MAX
+from .schemas import merge_all_of, schema_types
 
 if TYPE_CHECKING:
     from .api import Validator
@@ -202,7 +202,7 @@ def _editor(schema: Any, where: Where) -> Any:
     conflicting keywords), ``anyOf``/``oneOf`` branches, properties, items."""
     if not isinstance(schema, dict):
         return schema
-    merged = _merge_all_of(schema)
+    merged = merge_all_of(schema)
     out = {k: _portable_value(k, v) for k, v in merged.items() if k not in _DROP}
     hints: list[str] = []
     codes: list[str] = [f"schema.{k}" for k in ("enum", "pattern", "required") if k in merged]

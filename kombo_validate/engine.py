@@ -170,7 +170,7 @@ def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> I
     """``pattern`` with ECMA-262 semantics (ASCII ``\\d``/``\\w``, strict ``$``)."""
     from jsonschema.exceptions import ValidationError
 
-    from .rules.patterns import ecma_regex
+    from .patterns import ecma_regex
 
     if validator.is_type(instance, "string") and not ecma_regex(pattern).search(instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")

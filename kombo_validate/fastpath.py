@@ -44,9 +44,9 @@ from .codegen import (
     repair_walker,
 )
 from .context import MAX_DEPTH, Ctx, Path
-from .plan import schema_types
 from .rules import RULES, STRICT_FORMATS, Where
 from .rules.numbers import DOUBLE_MAX, number_within
+from .schemas import schema_types
 
 __all__ = ["FastPath", "strict_leaf"]
 

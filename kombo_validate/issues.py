@@ -342,7 +342,7 @@ class Report:
 
     def to_kombo_error(self) -> dict[str, Any]:
         """The errors as Kombo's own error body (``PLATFORM.INPUT_INVALID``), for proxies."""
-        from .responses import to_kombo_error
+        from .kombo_error import to_kombo_error  # a sibling: it builds on Report
 
         return to_kombo_error(self)
 

@@ -8,17 +8,42 @@
 - :func:`plain_json`: job questions and attachment restrictions read as the walk
   reads a body (exact JSON types, bounded depth and size, finite numbers, no
   cycles, no code of the caller's run), before anything else looks at them.
+- :func:`walk_any`: the generic walk of a value no schema describes — JSON data,
+  copied, every problem an issue at its path; :func:`json_type` names a value's
+  JSON type by its real type. The plan's walkers fall back to it, and responses
+  and contexts use it as it is.
+
+Kombo reads JSON numbers as doubles: an integer beyond :data:`INT_LIMIT` is
+``number.out_of_range``, ``NaN`` and the infinities ``number.not_finite``.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import sys
 from typing import Any
 
-from .context import Ctx, Path
-from .issues import excerpt
+from .context import MAX_CONTAINERS, MAX_DEPTH, Ctx, Path
+from .issues import excerpt, type_name
 
-__all__ = ["plain_json", "unicode_issues"]
+__all__ = [
+    "DOUBLE_MAX",
+    "INT_LIMIT",
+    "JSON_TYPE_NAMES",
+    "enter",
+    "exact_key",
+    "json_type",
+    "plain_json",
+    "refuse",
+    "scalar",
+    "unicode_issues",
+    "walk_any",
+]
+
+DOUBLE_MAX = sys.float_info.max
+#: the largest integer a double holds (in magnitude): past it, a JSON number is out of range
+INT_LIMIT = int(DOUBLE_MAX)
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]").search
 
@@ -63,11 +88,153 @@ def unicode_issues(value: Any, path: Path, ctx: Ctx) -> None:
 def plain_json(raw: object) -> tuple[Any, Path, str | None]:
     """``(data, path, problem)``: ``raw`` as exact JSON data, and the first error the
     walk found in it (its path and message), or ``problem`` None."""
-    from .plan import walk_any
-
     ctx = Ctx()
     data = walk_any(raw, (), ctx, 0)
     for issue, path in zip(ctx.issues, ctx.paths, strict=True):
         if issue.severity == "error":
             return data, path, issue.message
     return data, (), None
+
+
+JSON_TYPE_NAMES = {
+    str: "string",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    type(None): "null",
+    dict: "object",
+    list: "array",
+    tuple: "array",
+}
+
+
+def json_type(value: object) -> str | None:
+    """The JSON type a Python value maps to, or None for non-JSON values.
+
+    By its real type: ``isinstance`` would believe a ``__class__`` that claims ``dict``.
+    """
+    t = type(value)
+    name = JSON_TYPE_NAMES.get(t)
+    if name is not None:
+        return name
+    for cls, cls_name in JSON_TYPE_NAMES.items():
+        if issubclass(t, cls):
+            return cls_name
+    return None
+
+
+def enter(value: object, path: Path, ctx: Ctx, depth: int) -> bool:
+    """Depth, cycle and size guard for a container the schema says nothing about."""
+    if depth > MAX_DEPTH or id(value) in ctx.active:
+        refuse(value, path, ctx, depth)
+        return False
+    ctx.budget -= 1
+    if ctx.budget < 0:  # shared sub-objects can make a small graph an exponential tree
+        if ctx.budget == -1:
+            ctx.error(
+                path,
+                "json.too_large",
+                f"more than {MAX_CONTAINERS:,} objects and arrays in free-form data",
+            )
+        return False
+    ctx.active.add(id(value))
+    return True
+
+
+def refuse(value: object, path: Path, ctx: Ctx, depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        ctx.error(path, "json.too_deep", f"nesting deeper than {MAX_DEPTH} levels is not accepted")
+    else:
+        ctx.error(path, "json.cycle", "this value contains itself (a reference cycle)")
+    return None
+
+
+def scalar(value: Any, path: Path, ctx: Ctx) -> Any:
+    """Non-container, non-exact-type values: subclasses of JSON types, or non-JSON.
+
+    A subclass is read through its built-in base's own method (``int.__int__``...),
+    never its overrides: the walk runs no code of the caller's values. A value is
+    known by its real type (``issubclass(type(x))``), never by a ``__class__`` it claims.
+    """
+    t = type(value)
+    if t is bool:
+        return value
+    if issubclass(t, str):
+        after = str.__str__(value)
+        ctx.change(path, value, after, f"{type_name(value)} converted to str")
+        return after
+    if issubclass(t, int):
+        after_int = int.__int__(value)
+        if not -INT_LIMIT <= after_int <= INT_LIMIT:
+            return walk_any(after_int, path, ctx, 0)
+        ctx.change(path, value, after_int, f"{type_name(value)} converted to int")
+        return after_int
+    if issubclass(t, float):
+        after_float = float.__float__(value)
+        if not math.isfinite(after_float):
+            ctx.error(path, "number.not_finite", f"{after_float!r} is not a finite number")
+            return None
+        ctx.change(path, value, after_float, f"{type_name(value)} converted to float")
+        return after_float
+    ctx.error(
+        path,
+        "json.not_json",
+        f"a {type_name(value)} is not JSON data (use a string, number, boolean, "
+        "null, object or array)",
+    )
+    return None
+
+
+def walk_any(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
+    """Walk a value the schema says nothing about: JSON data, copied."""
+    t = type(value)
+    if t is str or t is bool or value is None:
+        return value
+    if t is int:
+        if -INT_LIMIT <= value <= INT_LIMIT:
+            return value
+        ctx.error(
+            path, "number.out_of_range", f"{excerpt(value)} is beyond what a JSON number holds"
+        )
+        return None
+    if t is float:
+        if math.isfinite(value):
+            return value
+        ctx.error(path, "number.not_finite", f"{value!r} is not a finite number")
+        return None
+    if issubclass(t, dict):
+        if not enter(value, path, ctx, depth):
+            return None
+        out: dict[str, Any] = {}
+        for key, item in dict.items(value):  # the dict's own items, never an override
+            k = exact_key(key, path, ctx)
+            if k is not None:
+                out[k] = walk_any(item, path + (k,), ctx, depth + 1)
+        ctx.active.discard(id(value))
+        return out
+    if issubclass(t, (list, tuple)):
+        if not enter(value, path, ctx, depth):
+            return None
+        listed = issubclass(t, list)
+        source = list.__iter__(value) if listed else tuple.__iter__(value)
+        items = [walk_any(item, path + (i,), ctx, depth + 1) for i, item in enumerate(source)]
+        ctx.active.discard(id(value))
+        if not listed:
+            ctx.change(path, value, items, "tuple converted to list")
+        return items
+    return scalar(value, path, ctx)
+
+
+def exact_key(key: object, path: Path, ctx: Ctx) -> str | None:
+    """``key`` as an exact ``str`` (a subclass copied, never hashed nor compared), or None."""
+    t = type(key)
+    if t is str:
+        return key  # type: ignore[return-value]
+    if issubclass(t, str):
+        return str.__str__(key)
+    ctx.error(
+        path,
+        "json.key_not_string",
+        f"object key {excerpt(key)} is a {type_name(key)}; JSON keys are strings",
+    )
+    return None

@@ -109,6 +109,9 @@ class Operation:
         """``"POST /ats/jobs/{job_id}/applications"``."""
         return f"{self.method} {self.path}"
 
+    def __str__(self) -> str:
+        return self.label
+
     def named(self, name: str) -> bool:
         """Whether ``name`` (an operationId or ``"METHOD /path"``) names this operation."""
         if name == self.id:

@@ -13,211 +13,17 @@ Closed objects get a generated walker (``codegen``).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
 from .codegen import AnyOfGen, ArrayGen, ObjectGen, StrSkip, Walker, attach, generate_bulk
-from .context import MAX_CONTAINERS, MAX_DEPTH, Ctx, Path
-from .issues import REMOVED, excerpt, type_name
+from .context import MAX_DEPTH, Ctx, Path
+from .issues import REMOVED, excerpt
+from .jsondata import JSON_TYPE_NAMES, exact_key, json_type, refuse, scalar, walk_any
 from .rules import ALWAYS, RULES, Plain, Where
-from .rules.numbers import INT_LIMIT
+from .schemas import merge_all_of, schema_types
 
-__all__ = [
-    "MAX_CONTAINERS",
-    "MAX_DEPTH",
-    "Walker",
-    "compile_plan",
-    "json_type",
-    "schema_types",
-    "walk_any",
-]
-
-
-_TYPE_NAMES = {
-    str: "string",
-    bool: "boolean",
-    int: "integer",
-    float: "number",
-    type(None): "null",
-    dict: "object",
-    list: "array",
-    tuple: "array",
-}
-
-
-def json_type(value: object) -> str | None:
-    """The JSON type a Python value maps to, or None for non-JSON values.
-
-    By its real type: ``isinstance`` would believe a ``__class__`` that claims ``dict``.
-    """
-    t = type(value)
-    name = _TYPE_NAMES.get(t)
-    if name is not None:
-        return name
-    for cls, cls_name in _TYPE_NAMES.items():
-        if issubclass(t, cls):
-            return cls_name
-    return None
-
-
-def _enter(value: object, path: Path, ctx: Ctx, depth: int) -> bool:
-    """Depth, cycle and size guard for a container the schema says nothing about."""
-    if depth > MAX_DEPTH or id(value) in ctx.active:
-        _refuse(value, path, ctx, depth)
-        return False
-    ctx.budget -= 1
-    if ctx.budget < 0:  # shared sub-objects can make a small graph an exponential tree
-        if ctx.budget == -1:
-            ctx.error(
-                path,
-                "json.too_large",
-                f"more than {MAX_CONTAINERS:,} objects and arrays in free-form data",
-            )
-        return False
-    ctx.active.add(id(value))
-    return True
-
-
-def _refuse(value: object, path: Path, ctx: Ctx, depth: int) -> Any:
-    if depth > MAX_DEPTH:
-        ctx.error(path, "json.too_deep", f"nesting deeper than {MAX_DEPTH} levels is not accepted")
-    else:
-        ctx.error(path, "json.cycle", "this value contains itself (a reference cycle)")
-    return None
-
-
-def _scalar(value: Any, path: Path, ctx: Ctx) -> Any:
-    """Non-container, non-exact-type values: subclasses of JSON types, or non-JSON.
-
-    A subclass is read through its built-in base's own method (``int.__int__``...),
-    never its overrides: the walk runs no code of the caller's values. A value is
-    known by its real type (``issubclass(type(x))``), never by a ``__class__`` it claims.
-    """
-    t = type(value)
-    if t is bool:
-        return value
-    if issubclass(t, str):
-        after = str.__str__(value)
-        ctx.change(path, value, after, f"{type_name(value)} converted to str")
-        return after
-    if issubclass(t, int):
-        after_int = int.__int__(value)
-        if not -INT_LIMIT <= after_int <= INT_LIMIT:
-            return walk_any(after_int, path, ctx, 0)
-        ctx.change(path, value, after_int, f"{type_name(value)} converted to int")
-        return after_int
-    if issubclass(t, float):
-        after_float = float.__float__(value)
-        if not math.isfinite(after_float):
-            ctx.error(path, "number.not_finite", f"{after_float!r} is not a finite number")
-            return None
-        ctx.change(path, value, after_float, f"{type_name(value)} converted to float")
-        return after_float
-    ctx.error(
-        path,
-        "json.not_json",
-        f"a {type_name(value)} is not JSON data (use a string, number, boolean, "
-        "null, object or array)",
-    )
-    return None
-
-
-def walk_any(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
-    """Walk a value the schema says nothing about: JSON data, copied."""
-    t = type(value)
-    if t is str or t is bool or value is None:
-        return value
-    if t is int:
-        if -INT_LIMIT <= value <= INT_LIMIT:
-            return value
-        ctx.error(
-            path, "number.out_of_range", f"{excerpt(value)} is beyond what a JSON number holds"
-        )
-        return None
-    if t is float:
-        if math.isfinite(value):
-            return value
-        ctx.error(path, "number.not_finite", f"{value!r} is not a finite number")
-        return None
-    if issubclass(t, dict):
-        if not _enter(value, path, ctx, depth):
-            return None
-        out: dict[str, Any] = {}
-        for key, item in dict.items(value):  # the dict's own items, never an override
-            k = _key(key, path, ctx)
-            if k is not None:
-                out[k] = walk_any(item, path + (k,), ctx, depth + 1)
-        ctx.active.discard(id(value))
-        return out
-    if issubclass(t, (list, tuple)):
-        if not _enter(value, path, ctx, depth):
-            return None
-        listed = issubclass(t, list)
-        source = list.__iter__(value) if listed else tuple.__iter__(value)
-        items = [walk_any(item, path + (i,), ctx, depth + 1) for i, item in enumerate(source)]
-        ctx.active.discard(id(value))
-        if not listed:
-            ctx.change(path, value, items, "tuple converted to list")
-        return items
-    return _scalar(value, path, ctx)
-
-
-def _key(key: object, path: Path, ctx: Ctx) -> str | None:
-    """``key`` as an exact ``str`` (a subclass copied, never hashed nor compared), or None."""
-    t = type(key)
-    if t is str:
-        return key  # type: ignore[return-value]
-    if issubclass(t, str):
-        return str.__str__(key)
-    ctx.error(
-        path,
-        "json.key_not_string",
-        f"object key {excerpt(key)} is a {type_name(key)}; JSON keys are strings",
-    )
-    return None
-
-
-def schema_types(schema: dict[str, Any]) -> frozenset[str]:
-    t = schema.get("type")
-    if isinstance(t, str):
-        return frozenset({t})
-    if isinstance(t, list):
-        return frozenset(x for x in t if isinstance(x, str))
-    if "properties" in schema or "additionalProperties" in schema:
-        return frozenset({"object"})
-    if "items" in schema:
-        return frozenset({"array"})
-    return frozenset()
-
-
-def _merge_all_of(schema: dict[str, Any]) -> dict[str, Any]:
-    """Fold ``allOf`` object branches into one schema for walking (the engine sees the original)."""
-    parts = schema.get("allOf")
-    if not isinstance(parts, list):
-        return schema
-    merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
-    for part in parts:
-        if isinstance(part, dict):
-            merged = _merge(merged, _merge_all_of(part))
-    return merged
-
-
-def _merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
-    out = dict(a)
-    for key, value in b.items():
-        if key == "properties" and isinstance(out.get(key), dict) and isinstance(value, dict):
-            props = dict(out[key])
-            for name, sub in value.items():
-                old = props.get(name)
-                both = isinstance(old, dict) and isinstance(sub, dict)
-                props[name] = _merge(old, sub) if both else sub  # type: ignore[arg-type]
-            out[key] = props
-        elif key == "required" and isinstance(out.get(key), list) and isinstance(value, list):
-            out[key] = [*out[key], *(r for r in value if r not in out[key])]
-        else:
-            out.setdefault(key, value)
-    return out
+__all__ = ["Walker", "compile_plan"]
 
 
 def compile_plan(schema: dict[str, Any]) -> Walker:
@@ -238,7 +44,7 @@ def _plain_string(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
     if type(value) is str:
         return value
     if issubclass(type(value), str):
-        return _scalar(value, path, ctx)
+        return scalar(value, path, ctx)
     return walk_any(value, path, ctx, depth)
 
 
@@ -250,7 +56,7 @@ def _compile_with_skip(schema: Any, where: Where) -> tuple[Walker, StrSkip]:
     """The walker for ``schema``, and when an exact ``str`` needs no call of it."""
     if not isinstance(schema, dict):
         return walk_any, None
-    schema = _merge_all_of(schema)
+    schema = merge_all_of(schema)
     if isinstance(schema.get("anyOf"), list) or isinstance(schema.get("oneOf"), list):
         walker, fast = _compile_any_of(schema, where)
         return walker, (() if fast is str else None)
@@ -289,7 +95,7 @@ def _compile_string(
             if type(value) is not str:
                 if not issubclass(type(value), str):
                     return walk_any(value, path, ctx, depth)
-                value = _scalar(value, path, ctx)
+                value = scalar(value, path, ctx)
             return only(value, path, ctx)
 
         return walk_string_rule
@@ -300,7 +106,7 @@ def _compile_string(
         if type(value) is not str:
             if not issubclass(type(value), str):
                 return walk_any(value, path, ctx, depth)
-            value = _scalar(value, path, ctx)
+            value = scalar(value, path, ctx)
         for rule in rules:
             value = rule(value, path, ctx)
         return value
@@ -319,7 +125,7 @@ def _compile_array(schema: dict[str, Any], where: Where) -> Walker:
             return walk_any(value, path, ctx, depth)
         active = ctx.active
         if depth > MAX_DEPTH or id(value) in active:
-            return _refuse(value, path, ctx, depth)
+            return refuse(value, path, ctx, depth)
         active.add(id(value))
         depth += 1
         items = list.copy(value) if listed else [*tuple.__iter__(value)]
@@ -354,7 +160,7 @@ def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
     #: properties that hold a number and nothing the rules look at
     numeric: dict[str, bool] = {}
     for name, sub in props_schema.items():
-        merged = _merge_all_of(sub) if isinstance(sub, dict) else sub
+        merged = merge_all_of(sub) if isinstance(sub, dict) else sub
         nullable = isinstance(merged, dict) and (
             "null" in schema_types(merged)
             or merged.get("nullable") is True
@@ -387,13 +193,13 @@ def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
         active = ctx.active
         vid = id(value)
         if depth > MAX_DEPTH or vid in active:
-            return _refuse(value, path, ctx, depth)
+            return refuse(value, path, ctx, depth)
         active.add(vid)
         depth += 1
         out = {}
         for k, item in dict.items(value):  # the dict's own items, never an override
             if type(k) is not str:  # made an exact str before it is hashed or compared
-                k = _key(k, path, ctx)
+                k = exact_key(k, path, ctx)
                 if k is None:
                     continue
             if fast_get(k) is type(item):  # a plain value of the right type: as it is
@@ -469,7 +275,7 @@ def _compile_any_of(schema: dict[str, Any], where: Where) -> tuple[Walker, type 
     branches = [_Branch(b, where) for b in raw]  # type: ignore[union-attr]
     by_type: dict[str | None, list[_Branch]] = {
         jt: [b for b in branches if b.accepts is None or jt in b.accepts]
-        for jt in (*sorted(set(_TYPE_NAMES.values())), "date", None)
+        for jt in (*sorted(set(JSON_TYPE_NAMES.values())), "date", None)
     }
     # a value of exactly this type fits the first branch that takes it, untouched
     fast = next((t for t, name in _FAST_NAMES.items() if _infallible(by_type[name])), None)

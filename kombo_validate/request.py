@@ -28,8 +28,7 @@ from .api import Validator, default_validator
 from .context import Ctx
 from .engine import Engine, make_engine
 from .issues import Issue, PayloadError, excerpt, pointer
-from .jsondata import unicode_issues
-from .plan import walk_any
+from .jsondata import unicode_issues, walk_any
 from .schema_errors import issues_from
 
 __all__ = [

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -33,10 +33,11 @@ from typing import Any
 from .api import Validator, default_validator
 from .context import Ctx, Path
 from .engine import Engine, make_engine
-from .issues import Issue, PayloadError, Report, excerpt, pointer
-from .plan import walk_any
+from .issues import Issue, Report, excerpt, pointer
+from .jsondata import walk_any
+from .kombo_error import ERROR_CODE, ERROR_TITLE, to_kombo_error
+from .patterns import ecma_regex
 from .rules.dates import date_problem
-from .rules.patterns import ecma_regex
 from .schema_errors import issues_from
 
 __all__ = [
@@ -49,12 +50,6 @@ __all__ = [
     "to_kombo_error",
 ]
 
-ERROR_CODE = "PLATFORM.INPUT_INVALID"
-ERROR_TITLE = "The request input is invalid."
-#: problems spelt out in a Kombo error message before "and N more"
-ERROR_LIMIT = 5
-_MESSAGE_CHARS = 160
-_PATH_CHARS = 80
 
 _RFC3339 = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?"
@@ -280,46 +275,3 @@ def _in_document_order(body: Any, ctx: Ctx) -> list[Issue]:
 
 
 # ------------------------------------------------------------------ Kombo errors
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def to_kombo_error(
-    source: Report | PayloadError | Iterable[Issue], *, limit: int = ERROR_LIMIT
-) -> dict[str, Any]:
-    """The errors of ``source`` as Kombo's error body (valid against ``ErrorResponseATS``).
-
-    ``{"status": "error", "error": {"code": "PLATFORM.INPUT_INVALID", "title": ...,
-    "message": ..., "log_url": None}}``; the message names the first ``limit``
-    problems with their paths, then "and N more". Messages are the issues' own
-    (values quoted as short excerpts only), each clipped. Raises ValueError when
-    there is no error to report.
-    """
-    if isinstance(source, Report):
-        errors = source.errors
-    elif isinstance(source, PayloadError):
-        errors = [i for i in source.issues if i.is_error]
-    else:
-        errors = [i for i in source if i.is_error]
-    if not errors:
-        raise ValueError("nothing to report: there is no error")
-    shown = [
-        f"{_clip(i.path or '/', _PATH_CHARS)}: {_clip(i.message, _MESSAGE_CHARS)}"
-        for i in errors[: max(limit, 1)]
-    ]
-    more = len(errors) - len(shown)
-    noun = "problem" if len(errors) == 1 else "problems"
-    message = f"{len(errors)} {noun} in the request: " + "; ".join(shown)
-    if more:
-        message += f"; and {more} more"
-    return {
-        "status": "error",
-        "error": {
-            "code": ERROR_CODE,
-            "title": ERROR_TITLE,
-            "message": message,
-            "log_url": None,
-        },
-    }

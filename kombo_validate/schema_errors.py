@@ -17,7 +17,7 @@ from typing import Any
 from .context import Path
 from .engine import RawError
 from .issues import excerpt
-from .plan import json_type
+from .jsondata import json_type
 
 __all__ = ["issues_from", "schema_at"]
 

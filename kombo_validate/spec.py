@@ -16,7 +16,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .files import read_regular
 from .issues import SpecError
@@ -374,7 +374,7 @@ def validate_document(doc: Mapping[str, Any], label: str) -> None:
             "validate_spec=True needs openapi-spec-validator: pip install 'kombo_validate[spec]'"
         ) from None
     try:
-        validate(doc)
+        validate(cast(Any, doc))  # its stubs want Mapping[Hashable, Any] before 0.8
     except Exception as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise SpecError(f"{label}: not a valid OpenAPI document: {reason}") from None

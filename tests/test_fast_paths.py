@@ -16,7 +16,7 @@ from kombo_validate.answer_formats import File, Run, Text
 from kombo_validate.codegen import generated_source, node_of
 from kombo_validate.context import Ctx, fast_pointer
 from kombo_validate.issues import pointer
-from kombo_validate.plan import walk_any
+from kombo_validate.jsondata import walk_any
 from kombo_validate.questions import Questions, _Question
 from kombo_validate.rules.attachments import (
     content_type_plain,

@@ -30,7 +30,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from kombo_validate import PayloadError, Report, Validator, prepare
-from kombo_validate.rules.patterns import ecma_regex
+from kombo_validate.patterns import ecma_regex
 from kombo_validate.spec import bundled_spec_path
 from kombo_validate.strategies import invalid_bodies, raw_bodies, wire_bodies
 

@@ -239,7 +239,7 @@ def _cyclic(value: Any) -> bool:
 def _depth(value: Any) -> int:
     """Depth along the first child, bounded: a cyclic value is deep, not endless."""
     depth = 0
-    while isinstance(value, (list, dict)) and value and depth <= kombo_validate.plan.MAX_DEPTH + 1:
+    while isinstance(value, (list, dict)) and value and depth <= kombo_validate.context.MAX_DEPTH + 1:
         value = value[0] if isinstance(value, list) else next(iter(value.values()))
         depth += 1
     return depth
@@ -249,7 +249,7 @@ def _depth(value: Any) -> int:
     "what",
     [
         _cyclic,
-        lambda v: _depth(v) > kombo_validate.plan.MAX_DEPTH,
+        lambda v: _depth(v) > kombo_validate.context.MAX_DEPTH,
         lambda v: any(
             isinstance(x, dict) and any(type(k) is not str for k in x) for x in reachable(v)
         ),

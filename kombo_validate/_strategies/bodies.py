@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
 
+from ..patterns import to_python_regex
 from ..rules.dates import date_problem
-from ..rules.patterns import to_python_regex
 from . import leaves
 from .model import (
     ANSWERS,

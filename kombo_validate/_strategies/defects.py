@@ -21,8 +21,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from ..context import MAX_DEPTH
 from ..issues import pointer
-from ..plan import MAX_DEPTH
 from ..restrictions import decoded_size, mime_accepted, normalise_mime_types
 from . import leaves
 from .bodies import Gen, Site

@@ -17,9 +17,9 @@ from functools import lru_cache
 
 from hypothesis import strategies as st
 
+from ..patterns import ecma_regex, to_python_regex
 from ..rules.attachments import GENERIC_CONTENT_TYPES
 from ..rules.countries import alpha2_codes
-from ..rules.patterns import ecma_regex, to_python_regex
 
 __all__ = [
     "REALISTIC_CONTENT_TYPES",

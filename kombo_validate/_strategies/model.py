@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from ..plan import _merge_all_of, schema_types
 from ..rules import RULES, Where
 from ..rules.attachments import is_attachment_schema
+from ..schemas import merge_all_of, schema_types
 
 if TYPE_CHECKING:
     from ..api import Validator
@@ -164,7 +164,7 @@ def _number(value: object) -> float | None:
 def build(schema: Any, where: Where) -> Node:
     if schema is True or not isinstance(schema, dict):
         return AnyNode(nullable=True)
-    s = _merge_all_of(schema)
+    s = merge_all_of(schema)
     branches = s.get("anyOf") if isinstance(s.get("anyOf"), list) else s.get("oneOf")
     if isinstance(branches, list):
         return AnyOfNode(branches=tuple(build(b, where) for b in branches))
@@ -210,7 +210,7 @@ def _nullable(schema: Any) -> bool:
     """Whether the (merged) schema admits null: the normaliser keeps ``None`` there."""
     if not isinstance(schema, dict):
         return True
-    s = _merge_all_of(schema)
+    s = merge_all_of(schema)
     if isinstance(s.get("anyOf"), list) or isinstance(s.get("oneOf"), list):
         return True
     types = schema_types(s)

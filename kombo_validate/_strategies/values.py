@@ -18,7 +18,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from ..plan import MAX_DEPTH
+from ..context import MAX_DEPTH
 from .bodies import Int
 from .leaves import Text
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..context import Ctx, Path
 from ..issues import excerpt, type_name
-from .patterns import ecma_regex
+from ..patterns import ecma_regex
 
 __all__ = [
     "date_converter",

@@ -9,14 +9,12 @@ same, only cheaper.
 
 from __future__ import annotations
 
-import sys
 from typing import Any
+
+from ..jsondata import DOUBLE_MAX, INT_LIMIT  # a JSON number is read as a double
 
 __all__ = ["DOUBLE_MAX", "INT_LIMIT", "number_within"]
 
-DOUBLE_MAX = sys.float_info.max
-#: the largest magnitude a JSON number keeps once parsed as a double (Kombo's parser)
-INT_LIMIT = int(DOUBLE_MAX)
 _CHEAP = 2**62
 _EXACT_INT = 2**53  # every integral float up to here is exactly that int
 
