@@ -208,6 +208,8 @@ class _Builder:
         self.documents: list[YamlDocument] = []
         self.findings: list[Finding] = []
         self.index = -1
+        #: nesting past MAX_DEPTH ends the stream: nothing after it is read
+        self.stopped = False
         self._reset()
 
     def _reset(self) -> None:
@@ -244,6 +246,7 @@ class _Builder:
         except _Fail as fail:
             self.error(fail.code, fail.message, fail.mark)
             self.skipping = True
+            self.stopped = fail.code == "file.too_deep"  # ends the stream, as libyaml does
 
     def error(self, code: str, message: str, mark: Any, severity: Severity = "error") -> None:
         path = pointer(self._path()) if self.stack and code != "file.too_deep" else ""
@@ -412,28 +415,41 @@ _LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 def load_yaml(text: str, file: str) -> tuple[list[YamlDocument], list[Finding]]:
     """Every document of a YAML stream, and the findings (errors, warnings) on the way.
 
-    libyaml (PyYAML 6.0.4 on) stops a stream nested past its own limit in the
-    scanner, before any event of the deep document reaches the builder, and
-    ends the whole stream there. Such a text is parsed again with PyYAML's
-    pure-Python parser, so the builder's own :data:`MAX_DEPTH` check reports it
-    as ``file.too_deep`` at the same place on every PyYAML, and the other
-    documents of the stream are kept. Only texts nested that deep pay for it.
+    Nesting deeper than :data:`MAX_DEPTH` is ``file.too_deep`` at the collection
+    that goes past it, and ends the stream like a syntax error (the documents
+    before it are kept). libyaml (PyYAML 6.0.4 on) stops such a stream in its
+    scanner, before the events of the deep document reach the builder, and not
+    always at the same place: then the text up to a little past where it stopped
+    is parsed again by PyYAML's pure-Python parser, so the builder's own check
+    says it, at the same place on every PyYAML. Only that prefix is parsed again
+    (the pure parser is quadratic in nesting depth).
     """
-    documents, findings, too_deep = _load(text, file, _Loader)
-    if too_deep and _Loader is not yaml.SafeLoader:
-        documents, findings, _ = _load(text, file, yaml.SafeLoader)
+    documents, findings, stop = _load(text, file, _Loader)
+    if stop is not None and _Loader is not yaml.SafeLoader:
+        # its line and the next (a block collection past the limit starts there), at most
+        # a little past where it stopped (a flow one starts right there)
+        cut = min(_line_end(text, _line_end(text, stop) + 1), stop + 256)
+        documents, findings, _ = _load(text[:cut], file, yaml.SafeLoader)
+        if not any(f.code == "file.too_deep" for f in findings):  # pragma: no cover
+            documents, findings, _ = _load(text, file, yaml.SafeLoader)
     return documents, findings
+
+
+def _line_end(text: str, start: int) -> int:
+    end = text.find("\n", start)
+    return len(text) if end == -1 else end
 
 
 def _load(
     text: str, file: str, loader_class: Any
-) -> tuple[list[YamlDocument], list[Finding], bool]:
-    """Documents and findings, and whether the parser gave up on libyaml's depth limit."""
+) -> tuple[list[YamlDocument], list[Finding], int | None]:
+    """Documents and findings, and where the parser gave up on libyaml's depth limit."""
     builder = _Builder(file)
     loader = loader_class(text)
     too_deep = False
+    stop: int | None = None
     try:
-        while True:
+        while not builder.stopped:
             event = loader.get_event()
             if type(event) is yaml.StreamEndEvent:
                 break
@@ -451,8 +467,9 @@ def _load(
             mark = _Mark(line, offset - (text.rfind("\n", 0, offset) + 1), offset)
         if too_deep:
             builder.error("file.too_deep", problem, mark)
+            stop = mark.index if mark is not None else len(text)
         else:
             builder.error("file.parse_error", f"YAML syntax error: {problem}", mark)
     finally:
         loader.dispose()
-    return builder.documents, builder.findings, too_deep
+    return builder.documents, builder.findings, stop
