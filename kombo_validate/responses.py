@@ -23,13 +23,13 @@ own error body, for services that proxy Kombo and must answer in its format.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from . import jsontext
 from .api import Validator, default_validator
 from .context import Ctx, Path
 from .engine import Engine, make_engine
@@ -71,7 +71,7 @@ def parse_json(data: str | bytes | bytearray | memoryview) -> tuple[Any, Issue |
     """Strict JSON (no NaN/Infinity); ``(value, None)`` or ``(None, body.not_json issue)``."""
     try:
         raw = bytes(data) if isinstance(data, (bytearray, memoryview)) else data
-        return json.loads(raw, parse_constant=_reject_constant), None
+        return jsontext.loads(raw, parse_constant=_reject_constant), None
     except RecursionError:
         reason = "it is nested too deeply"
     except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, NaN

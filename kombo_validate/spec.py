@@ -11,13 +11,13 @@ An operation is named by its operationId (``"PostAtsCandidates"``) or as
 from __future__ import annotations
 
 import copy
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from . import jsontext
 from .files import read_regular
 from .issues import SpecError
 
@@ -92,7 +92,7 @@ def load_document(
     except UnicodeDecodeError as exc:
         raise SpecError(f"{label}: cannot read: {exc}") from None
     try:
-        doc = json.loads(text) if path.suffix.lower() == ".json" else _yaml_load(text)
+        doc = jsontext.loads(text) if path.suffix.lower() == ".json" else _yaml_load(text)
     except Exception as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise SpecError(

@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from .. import jsontext
 from ..issues import pointer
 from .jsonpos import locate_span
 from .loaders import JsonDocument, LoadedFile
@@ -163,7 +164,7 @@ def _fix_json(doc: JsonDocument, body: Any) -> str:
 
 def _json_reads_back(text: str, body: Any) -> bool:
     try:
-        return same(json.loads(text), body)
+        return same(jsontext.loads(text), body)
     except ValueError:
         return False
 

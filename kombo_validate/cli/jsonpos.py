@@ -11,9 +11,10 @@ stops at the deepest position it could reach instead of raising.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
+
+from .. import jsontext
 
 __all__ = [
     "duplicate_keys",
@@ -23,7 +24,7 @@ __all__ = [
 ]
 
 _WS = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder()
+_DECODER = jsontext.DECODER
 _INDEX = re.compile(r"0|[1-9][0-9]*\Z")
 
 

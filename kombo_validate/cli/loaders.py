@@ -31,7 +31,7 @@ import os
 import sys
 from typing import Protocol
 
-from .. import files
+from .. import files, jsontext
 from ..files import MAX_FILE_BYTES, read_regular
 from ..issues import excerpt, pointer
 from .findings import Finding
@@ -164,7 +164,7 @@ def sniff(raw: bytes) -> str:
     if text[:1] not in (b"{", b"["):
         return "yaml"
     try:
-        json.loads(raw)
+        jsontext.loads(raw)
     except json.JSONDecodeError as exc:
         return "ndjson" if exc.msg == "Extra data" and "\n" in exc.doc[: exc.pos] else "json"
     except (UnicodeDecodeError, RecursionError):
@@ -262,7 +262,7 @@ def load_text(raw: bytes | str, path: str, kind: str, *, duplicates: bool = True
     return LoadedFile(path, kind, text, docs, findings)
 
 
-_DECODER = json.JSONDecoder()
+_DECODER = jsontext.DECODER
 
 
 def _load_json(
@@ -280,7 +280,7 @@ def _load_json(
 
     try:
         if duplicates:
-            data = json.loads(text, object_pairs_hook=pairs_hook)
+            data = jsontext.loads(text, object_pairs_hook=pairs_hook)
         else:
             data = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
