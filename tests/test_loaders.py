@@ -398,6 +398,7 @@ if hasattr(yaml, "CSafeLoader"):
         (DEEP_FLOW, [], ("file.too_deep", "", 1, 1001)),
         (DEEP_STREAM, [{"a": 1}], ("file.too_deep", "", 3, 1001)),  # it ends the stream
         (DEEP_BLOCK, [], ("file.too_deep", "", 1001, 2001)),
+        ("a:\n  b: " + "[" * 1200 + "]" * 1200 + "\n", [], ("file.too_deep", "", 2, 1004)),
     ],
 )
 def test_too_deep_yaml_is_the_same_with_every_parser(

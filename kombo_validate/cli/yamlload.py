@@ -422,10 +422,12 @@ def load_yaml(text: str, file: str) -> tuple[list[YamlDocument], list[Finding]]:
     always at the same place: then the text up to a little past where it stopped
     is parsed again by PyYAML's pure-Python parser, so the builder's own check
     says it, at the same place on every PyYAML. Only that prefix is parsed again
-    (the pure parser is quadratic in nesting depth).
+    (the pure parser is quadratic in nesting depth), and not at all when the
+    document is flow collections from its root: there libyaml stops at the
+    1,001st bracket, where the builder's check would (``stop`` < 0).
     """
     documents, findings, stop = _load(text, file, _Loader)
-    if stop is not None and _Loader is not yaml.SafeLoader:
+    if stop is not None and _Loader is not yaml.SafeLoader and stop >= 0:
         # its line and the next (a block collection past the limit starts there), at most
         # a little past where it stopped (a flow one starts right there)
         cut = min(_line_end(text, _line_end(text, stop) + 1), stop + 256)
@@ -455,6 +457,7 @@ def _load(
                 break
             builder.feed(event)
     except yaml.YAMLError as exc:
+        depth = len(builder.stack)
         builder.stack.clear()
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
@@ -468,6 +471,8 @@ def _load(
         if too_deep:
             builder.error("file.too_deep", problem, mark)
             stop = mark.index if mark is not None else len(text)
+            if depth == 0 and mark is not None and text[stop : stop + 1] in ("[", "{"):
+                stop = -1  # all flow from the root: the builder's check would say the same
         else:
             builder.error("file.parse_error", f"YAML syntax error: {problem}", mark)
     finally:
