@@ -27,8 +27,9 @@ def json_int(text: str) -> int:
     sign and leading digits, still beyond any double (never a ``ValueError``)."""
     if len(text) <= _DIGITS:
         return int(text)
-    digits = len(text) - (text[0] == "-")
-    return int(text[:_DIGITS]) * 10 ** (min(digits, _KEPT) - _DIGITS + (text[0] == "-"))
+    sign = text[0] == "-"
+    scale: int = 10 ** max(0, min(len(text) - sign, _KEPT) - _DIGITS + sign)
+    return int(text[:_DIGITS]) * scale
 
 
 #: a decoder that reads every JSON integer (see :func:`json_int`)
