@@ -24,8 +24,6 @@ from ..patterns import to_python_regex
 from ..rules.dates import date_problem
 from . import leaves
 from .model import (
-    ANSWERS,
-    ATTACHMENTS,
     AnyNode,
     AnyOfNode,
     ArrNode,
@@ -212,9 +210,9 @@ class Gen:
 
     def _hook_forced(self, name: str) -> bool:
         """Top-level properties the job context makes necessary."""
-        if name == ANSWERS and self.job is not None:
+        if name == self.model.answers_key and self.job is not None:
             return self.job.needs_answers
-        if name == ATTACHMENTS and self.restrictions is not None:
+        if name == self.model.attachments_key and self.restrictions is not None:
             return _needs_attachments(self.restrictions, self.model)
         return False
 
@@ -222,9 +220,13 @@ class Gen:
         """Job-context generation for top-level answers/attachments, else None."""
         if path != ():
             return None
-        if name == ANSWERS and self.job is not None and isinstance(node, ArrNode):
+        if name == self.model.answers_key and self.job is not None and isinstance(node, ArrNode):
             return self.job.draw_answers(self, (name,))
-        if name == ATTACHMENTS and self.restrictions is not None and isinstance(node, ArrNode):
+        if (
+            name == self.model.attachments_key
+            and self.restrictions is not None
+            and isinstance(node, ArrNode)
+        ):
             from .restricted import draw_attachments
 
             return draw_attachments(self, node, (name,), self.restrictions)

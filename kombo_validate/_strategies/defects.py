@@ -28,8 +28,6 @@ from . import leaves
 from .bodies import Gen, Site
 from .jobs import AnswerInfo, Job
 from .model import (
-    ANSWERS,
-    ATTACHMENTS,
     AnyNode,
     AnyOfNode,
     ArrNode,
@@ -95,6 +93,9 @@ class _Cases:
         self.body = body
         self.job: Job | None = gen.job
         self.restricted = gen.restrictions is not None
+        #: where the operation takes answers and attachments ("" for none: no path starts so)
+        self.answers = gen.model.answers_key or ""
+        self.attachments = gen.model.attachments_key or ""
         #: the node each path was declared with, and the node its value was drawn from
         self.declared: dict[Path, Node] = {}
         self.drawn: dict[Path, Node] = {}
@@ -115,25 +116,25 @@ class _Cases:
 
     def offered(self, site: Site) -> bool:
         path = site.path
-        if self.job is not None and path[:1] == (ANSWERS,):
+        if self.job is not None and path[:1] == (self.answers,):
             # with questions only the values of answers nothing depends on
             if len(path) < 3 or path[2] != "answer":
                 return False
             info: AnswerInfo = self.gen.answered[int(path[1])]
             return not info.has_dependents
-        if self.restricted and path[:1] == (ATTACHMENTS,):
+        if self.restricted and path[:1] == (self.attachments,):
             # counts per type must not move: not the array, nor an attachment's type
             return len(path) > 1 and path[2:3] != ("type",)
         return True
 
     def keep_shape(self, path: Path) -> bool:
         """Restricted attachments keep their type (and stay objects): counts must not move."""
-        return self.restricted and path[:1] == (ATTACHMENTS,)
+        return self.restricted and path[:1] == (self.attachments,)
 
     def sized(self, path: Path) -> bool:
         """Whether a file's size is limited here (by restrictions or a FILE question)."""
-        return (self.restricted and path[:1] == (ATTACHMENTS,)) or (
-            self.job is not None and path[:1] == (ANSWERS,)
+        return (self.restricted and path[:1] == (self.attachments,)) or (
+            self.job is not None and path[:1] == (self.answers,)
         )
 
     # ----------------------------------------------------------------- by node
@@ -303,7 +304,7 @@ class _Cases:
     def any_of(self, path: Path) -> None:
         self.replace(path, "number.not_finite", math.nan)
         self.replace(path, "json.not_json", lambda: {"x"})
-        if self.job is not None and path[:1] == (ANSWERS,):
+        if self.job is not None and path[:1] == (self.answers,):
             # the question's own check runs before the schema engine and reports a value
             # that fits no answer shape in its terms (answer.type, at the answer)
             return
@@ -324,18 +325,18 @@ def _answers(cases: _Cases) -> None:
     """Defects against the questions: one per answer format, required, duplicate."""
     gen = cases.gen
     for i, info in enumerate(gen.answered):
-        here: Path = (ANSWERS, i)
+        here: Path = (cases.answers, i)
         q = info.question
         if q.get("required") is True and info.asked is True:
-            cases.add((ANSWERS,), "answer.required", _deleter(here))
+            cases.add((cases.answers,), "answer.required", _deleter(here))
         item = _get(cases.body, here)
 
         def duplicate(body: Any, draw: st.DrawFn, item: Any = item) -> Any:
-            body[ANSWERS].append(dict(item))
+            body[cases.answers].append(dict(item))
             return body
 
-        n = len(cases.body[ANSWERS])
-        cases.add((ANSWERS, n, "question_id"), "answer.duplicate", duplicate)
+        n = len(cases.body[cases.answers])
+        cases.add((cases.answers, n, "question_id"), "answer.duplicate", duplicate)
         if not info.has_dependents:
             _answer_value(cases, (*here, "answer"), q, item["answer"])
 
@@ -396,13 +397,14 @@ def _answer_value(cases: _Cases, path: Path, q: dict[str, Any], answer: Any) -> 
 
 def _restrictions(cases: _Cases) -> None:
     """Defects against the integration's attachment restrictions."""
+    at = cases.attachments
     restrictions = cases.gen.restrictions
     model = cases.gen.model
     arr = model.attachments
     if restrictions is None or arr is None or not isinstance(arr.items, ObjNode):
         return
     body = cases.body
-    items: list[dict[str, Any]] = body.get(ATTACHMENTS) or []
+    items: list[dict[str, Any]] = body.get(at) or []
     sizes = [decoded_size(a["data"]) if isinstance(a.get("data"), str) else 0 for a in items]
     total = restrictions.total_size_bytes
     counts: dict[str, int] = {}
@@ -417,20 +419,24 @@ def _restrictions(cases: _Cases) -> None:
         n = len(items)
         if not tr.is_supported:
             extra = {"name": "extra.pdf", "type": kind, "data_url": _URL}
-            cases.add((ATTACHMENTS, n, "type"), "attachment.type_unsupported", _append(extra))
+            cases.add(
+                (at, n, "type"),
+                "attachment.type_unsupported",
+                _append(at, extra),
+            )
             continue
         have = counts.get(kind, 0)
         at_most = tr.max_amount is not None and have == math.floor(tr.max_amount)
         if at_most and tr.max_file_size_bytes is None:  # a data_url: no size warning
             extra = {"name": "extra.pdf", "type": kind, "data_url": _URL}
-            cases.add((ATTACHMENTS, n), "attachments.too_many", _append(extra))
+            cases.add((at, n), "attachments.too_many", _append(at, extra))
         if tr.min_amount is not None and have == math.ceil(tr.min_amount) and have > 0:
             last = max(i for i, a in enumerate(items) if a["type"] == kind)
-            cases.add((ATTACHMENTS,), "attachments.too_few", _deleter((ATTACHMENTS, last)))
+            cases.add((at,), "attachments.too_few", _deleter((at, last)))
         for i, a in enumerate(items):
             if a["type"] != kind:
                 continue
-            here = (ATTACHMENTS, i)
+            here = (at, i)
             accepted = tr.accepted_mime_types
             if accepted is not None and not mime_accepted(_UNACCEPTED, accepted):
                 cases.replace((*here, "content_type"), "attachment.mime_type", _UNACCEPTED)
@@ -445,14 +451,14 @@ def _restrictions(cases: _Cases) -> None:
             if "data" in a:
                 grow = math.floor(total) - (sum(sizes) - sizes[i]) + 1
                 big = base64.b64encode(b"\0" * grow).decode("ascii")
-                where = (ATTACHMENTS, i, "data")
-                cases.add((ATTACHMENTS,), "attachments.total_too_large", _setter(where, big))
+                where = (at, i, "data")
+                cases.add((at,), "attachments.total_too_large", _setter(where, big))
                 break
 
 
-def _append(item: dict[str, Any]) -> Apply:
+def _append(where: str, item: dict[str, Any]) -> Apply:
     def apply(body: Any, draw: st.DrawFn) -> Any:
-        body.setdefault(ATTACHMENTS, []).append(dict(item))
+        body.setdefault(where, []).append(dict(item))
         return body
 
     return apply
@@ -469,7 +475,7 @@ def invalid_cases(
     for site in gen.sites:
         cases.site(site)
     cases.root()
-    if job is not None and ANSWERS in body:
+    if job is not None and cases.answers in body:
         _answers(cases)
     if restrictions is not None:
         _restrictions(cases)

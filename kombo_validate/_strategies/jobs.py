@@ -487,5 +487,6 @@ def answer_lists(draw: st.DrawFn, job: Job, model: Model) -> list[dict[str, Any]
     arr = model.answers
     if arr is None:
         return []
-    pair = job.draw_answers(gen, ("screening_question_answers",))
+    assert model.answers_key is not None  # model.answers is not None
+    pair = job.draw_answers(gen, (model.answers_key,))
     return [] if pair is OMIT else list(pair[1])

@@ -37,8 +37,6 @@ __all__ = [
 ]
 
 #: top-level properties the core checks against job context (as ``kombo_validate.api`` does)
-ANSWERS = "screening_question_answers"
-ATTACHMENTS = "attachments"
 
 _RULE = {r.name: r for r in RULES}
 
@@ -121,15 +119,18 @@ class Model:
     """The request body's node tree, with the handles the generators need."""
 
     root: ObjNode
+    #: the top-level arrays the operation takes screening answers and attachments in
+    answers_key: str | None = None
+    attachments_key: str | None = None
 
     @property
     def answers(self) -> ArrNode | None:
-        prop = self.root.prop(ANSWERS)
+        prop = None if self.answers_key is None else self.root.prop(self.answers_key)
         return prop.node if prop is not None and isinstance(prop.node, ArrNode) else None
 
     @property
     def attachments(self) -> ArrNode | None:
-        prop = self.root.prop(ATTACHMENTS)
+        prop = None if self.attachments_key is None else self.root.prop(self.attachments_key)
         if prop is None or not isinstance(prop.node, ArrNode):
             return None
         items = prop.node.items
@@ -152,7 +153,8 @@ def model_of(validator: Validator) -> Model:
     root = build(validator.spec.request_schema, Where())
     if not isinstance(root, ObjNode):  # pragma: no cover - load_spec refuses these
         raise ValueError("the request body schema is not an object schema")
-    return Model(root)
+    operation = validator.operation
+    return Model(root, operation.answers, operation.attachments)
 
 
 def _number(value: object) -> float | None:
