@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests import helpers
+
 #: The kinds a worker knows how to run (see ``worker.run_case``).
 KINDS = (
     "check",
@@ -110,21 +112,8 @@ def kombo_id(n: int) -> str:
 
 
 def question(qid: str, fmt: Any, **extra: Any) -> dict[str, Any]:
-    """A question shaped like GET /ats/jobs returns it."""
-    q: dict[str, Any] = {
-        "id": qid,
-        "remote_id": "remote-1",
-        "title": "T",
-        "description": None,
-        "format": fmt,
-        "category": None,
-        "index": 0,
-        "required": False,
-        "precondition_question_id": None,
-        "precondition_options": None,
-    }
-    q.update(extra)
-    return q
+    """A question shaped like GET /ats/jobs returns it (``fmt`` may be anything hostile)."""
+    return helpers.question(qid, "T", fmt, **{"remote_id": "remote-1", **extra})
 
 
 def answered(answer: Any, qid: str = QID, **candidate: Any) -> dict[str, Any]:
