@@ -330,7 +330,8 @@ def test_fix_refuses_a_file_changed_since_it_was_read(
     assert main(["lint", "--fix", str(path)]) == 1
     out = capsys.readouterr().out
     assert (
-        "error fix.failed (root) not fixed: the file changed on disk while it was being checked" in out
+        "error fix.failed (root) not fixed: the file changed on disk while it was being checked"
+        in out
     )
     assert path.read_text() == meanwhile
     assert os.listdir(tmp_path) == ["a.json"]

@@ -239,7 +239,9 @@ def _cyclic(value: Any) -> bool:
 def _depth(value: Any) -> int:
     """Depth along the first child, bounded: a cyclic value is deep, not endless."""
     depth = 0
-    while isinstance(value, (list, dict)) and value and depth <= kombo_validate.context.MAX_DEPTH + 1:
+    while (
+        isinstance(value, (list, dict)) and value and depth <= kombo_validate.context.MAX_DEPTH + 1
+    ):
         value = value[0] if isinstance(value, list) else next(iter(value.values()))
         depth += 1
     return depth
