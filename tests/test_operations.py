@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
 
-from kombo_validate import SpecError
+from kombo_validate import ContextError, SpecError, Validator
 from kombo_validate.operation import FACTS, JobSource, Operation, Parameter
 from kombo_validate.spec import load_document, load_spec, write_operations
+
+from .helpers import question
 
 MULTI = Path(__file__).resolve().parent / "data" / "multi-operation.openapi.yaml"
 
@@ -144,3 +147,42 @@ def test_every_write_operation_of_the_full_spec_has_a_profile(full_spec_path: Pa
         "attachments",
         "path",
     )
+
+
+def test_a_validator_for_another_operation_checks_its_own_body() -> None:
+    v = Validator(MULTI, operation="PostAtsCandidates")
+    assert (str(v.operation), v.operation.id) == ("POST /ats/candidates", "PostAtsCandidates")
+    report = v.check({"candidate": {"first_name": "Grace"}})
+    assert [(i.path, i.code) for i in report.errors] == [("/application", "schema.required")]
+    assert v.check({"candidate": {}, "application": {"job_id": "J1"}}).ok
+
+
+def test_job_context_goes_where_the_operation_takes_it() -> None:
+    questions = [question("Q1", "Pick", {"type": "TEXT"}, required=True)]
+    v = Validator(MULTI, operation="PostAtsCandidates")
+    body = {"candidate": {}, "application": {"job_id": "J1"}}
+    report = v.check(body, questions=questions)
+    assert [(i.path, i.code) for i in report.errors] == [
+        ("/screening_question_answers", "answer.required")
+    ]
+    employee = Validator(MULTI, operation="PatchHrisEmployeesEmployeeId")
+    with pytest.raises(ContextError) as caught:
+        employee.check({}, questions=questions)
+    assert str(caught.value) == (
+        "PATCH /hris/employees/{employee_id} takes no screening question answers: "
+        "questions= does not apply"
+    )
+    with pytest.raises(ContextError) as caught:
+        employee.check({}, restrictions={})
+    assert str(caught.value) == (
+        "PATCH /hris/employees/{employee_id} uploads no attachments: restrictions= does not apply"
+    )
+
+
+@pytest.mark.parametrize("fast_path", [True, False])
+def test_operation_and_fast_path_survive_pickling(fast_path: bool) -> None:
+    v = Validator(MULTI, operation="PostAtsCandidates", fast_path=fast_path)
+    again = pickle.loads(pickle.dumps(v))
+    assert (again.operation.id, again.fast_path) == ("PostAtsCandidates", fast_path)
+    body = {"candidate": {"first_name": 5}, "application": {"job_id": "J1"}}
+    assert again.check(body).to_dict() == v.check(body).to_dict()
