@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .context import Ctx, Path
-from .issues import excerpt, listing
+from .issues import excerpt, listing, type_name
 from .restrictions import IssueBuffer, decoded_size, mime_accepted, normalise_mime_types
 from .rules.emails import EMAIL_STRICT, email_plain, is_email
 from .rules.numbers import DOUBLE_MAX, number_within
@@ -62,19 +62,22 @@ def utf16_length(value: str) -> int:
 
 
 def kind_of(value: object) -> str:
+    """What ``value`` is, in a message: by its real type (``isinstance`` would believe a
+    ``__class__`` that claims ``dict``), without running any code of the value's."""
+    t = type(value)
     if value is None:
         return "null"
-    if isinstance(value, bool):
+    if issubclass(t, bool):
         return "a boolean"
-    if isinstance(value, (int, float)):
+    if issubclass(t, (int, float)):
         return "a number"
-    if isinstance(value, str):
+    if issubclass(t, str):
         return "a string"
-    if isinstance(value, (list, tuple)):
+    if issubclass(t, (list, tuple)):
         return "an array"
-    if isinstance(value, Mapping):
+    if issubclass(t, Mapping):
         return "an object"
-    return type(value).__name__
+    return type_name(value)
 
 
 def _count(limit: float) -> int:
@@ -84,7 +87,10 @@ def _count(limit: float) -> int:
 
 
 def number_text(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(value)
+    # bounded: an int limit of 10**300 is shown as the double Kombo reads, not 301 digits
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(float(value))
 
 
 # --------------------------------------------------------------------------- formats

@@ -147,7 +147,8 @@ class Validator:
         :class:`ContextError`. The stages, in order: prove the body wire-ready (and
         its answers against the questions); walk what the proof did not take; the job
         context (answers, attachment restrictions) where the operation puts them; the
-        size warning; the schema engine's details; document order.
+        size warning; the schema engine's details (not for a body past the container
+        budget: ``json.too_large`` says it cannot be sent); document order.
         """
         job = self._job(questions, restrictions)
         wire, proven, answered = self._prove(body, job)
@@ -163,7 +164,9 @@ class Validator:
                 where = self._op.attachments
                 job.restrictions.check_attachments(wire.get(where), ctx, (where,))
         self._size_warning(wire, ctx)
-        if not proven:
+        # past the container budget (json.too_large) the copy is cut short, and the
+        # engine's errors would each carry a copy of a 100,000-container instance
+        if not proven and ctx.budget >= 0:
             self._schema_details(wire, ctx)
         return Report(
             document_order(body, ctx, exact_keys),

@@ -187,6 +187,42 @@ def scalar(value: Any, path: Path, ctx: Ctx) -> Any:
 
 def walk_any(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
     """Walk a value the schema says nothing about: JSON data, copied."""
+    return _walk(value, (None, path), ctx, depth)
+
+
+#: where the walk is: ``(None, path)`` at its start, ``(parent, key)`` below it. A path
+#: tuple is only built for an issue: one per container, 60 keys deep, costs its length
+#: (and past 62 keys a tuple leaves Python's small-object allocator)
+_Link = tuple[Any, Any]
+
+
+def _path(link: _Link) -> Path:
+    keys: list[str | int] = []
+    while link[0] is not None:
+        keys.append(link[1])
+        link = link[0]
+    base: Path = link[1]
+    return base + tuple(reversed(keys)) if keys else base
+
+
+def _admit(value: Any, link: _Link, ctx: Ctx, depth: int) -> bool:
+    """``enter``, with the path built only when a container is refused (and past the
+    budget, once that was said, silently)."""
+    vid = id(value)
+    if depth > MAX_DEPTH or vid in ctx.active:
+        return enter(value, _path(link), ctx, depth)
+    if ctx.budget > 0:
+        ctx.budget -= 1
+        ctx.active.add(vid)
+        return True
+    if ctx.budget < 0:
+        ctx.budget -= 1
+        return False
+    return enter(value, _path(link), ctx, depth)
+
+
+def _leaf(value: Any, link: _Link, ctx: Ctx) -> Any:
+    """A value that is no dict, list or tuple (nor a subclass of one)."""
     t = type(value)
     if t is str or t is bool or value is None:
         return value
@@ -194,35 +230,84 @@ def walk_any(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
         if -INT_LIMIT <= value <= INT_LIMIT:
             return value
         ctx.error(
-            path, "number.out_of_range", f"{excerpt(value)} is beyond what a JSON number holds"
+            _path(link),
+            "number.out_of_range",
+            f"{excerpt(value)} is beyond what a JSON number holds",
         )
         return None
     if t is float:
         if math.isfinite(value):
             return value
-        ctx.error(path, "number.not_finite", f"{value!r} is not a finite number")
+        ctx.error(_path(link), "number.not_finite", f"{value!r} is not a finite number")
+        return None
+    return scalar(value, _path(link), ctx)
+
+
+def _kind(t: type) -> type | None:
+    if t is dict or t is list or t is tuple:
+        return t
+    if t is str or t is int or t is float or t is bool:
         return None
     if issubclass(t, dict):
-        if not enter(value, path, ctx, depth):
-            return None
-        out: dict[str, Any] = {}
-        for key, item in dict.items(value):  # the dict's own items, never an override
-            k = exact_key(key, path, ctx)
-            if k is not None:
-                out[k] = walk_any(item, path + (k,), ctx, depth + 1)
-        ctx.active.discard(id(value))
-        return out
-    if issubclass(t, (list, tuple)):
-        if not enter(value, path, ctx, depth):
-            return None
-        listed = issubclass(t, list)
-        source = list.__iter__(value) if listed else tuple.__iter__(value)
-        items = [walk_any(item, path + (i,), ctx, depth + 1) for i, item in enumerate(source)]
-        ctx.active.discard(id(value))
-        if not listed:
-            ctx.change(path, value, items, "tuple converted to list")
-        return items
-    return scalar(value, path, ctx)
+        return dict
+    if issubclass(t, list):
+        return list
+    if issubclass(t, tuple):
+        return tuple
+    return None
+
+
+def _items(value: Any, kind: type) -> Any:
+    """The container's own entries (never an override): (key, item) pairs."""
+    if kind is dict:
+        return iter(dict.items(value))
+    return enumerate(list.__iter__(value) if kind is list else tuple.__iter__(value))
+
+
+def _walk(value: Any, link: _Link, ctx: Ctx, depth: int) -> Any:
+    """The walk, with its own stack (a Python call per level would allocate and free a
+    block of frames each time a deep walk crosses a block's edge, some 100,000 times
+    in a graph of shared sub-objects): issues and changes in the recursive order."""
+    kind = _kind(type(value))
+    if kind is None:
+        return _leaf(value, link, ctx)
+    if not _admit(value, link, ctx, depth):
+        return None
+    root: Any = {} if kind is dict else []
+    stack: list[tuple[Any, Any, _Link, int, Any, type]] = [
+        (_items(value, kind), root, link, depth, value, kind)
+    ]
+    active = ctx.active
+    while stack:
+        entries, out, here, level, source, kind = stack[-1]
+        is_dict = kind is dict
+        for key, item in entries:
+            if is_dict and type(key) is not str:
+                key = exact_key(key, _path(here), ctx)
+                if key is None:
+                    continue
+            child_kind = _kind(type(item))
+            if child_kind is None:
+                result = _leaf(item, (here, key), ctx)
+            elif _admit(item, (here, key), ctx, level + 1):
+                result = {} if child_kind is dict else []
+                stack.append(
+                    (_items(item, child_kind), result, (here, key), level + 1, item, child_kind)
+                )
+            else:
+                result = None
+            if is_dict:
+                out[key] = result
+            else:
+                out.append(result)
+            if child_kind is not None and result is not None:
+                break  # into the child; this container resumes after it
+        else:
+            stack.pop()
+            active.discard(id(source))
+            if kind is tuple:
+                ctx.change(_path(here), source, out, "tuple converted to list")
+    return root
 
 
 def exact_key(key: object, path: Path, ctx: Ctx) -> str | None:

@@ -22,7 +22,6 @@ import pathlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import islice
 from typing import Any
 
 from .answer_formats import (
@@ -36,7 +35,15 @@ from .answer_formats import (
     kind_of,
 )
 from .context import Ctx, Path
-from .issues import EXCERPT_CHARS, LISTED, ContextError, excerpt, listing, pointer
+from .issues import (
+    EXCERPT_CHARS,
+    LISTED,
+    ContextError,
+    excerpt,
+    listing,
+    pointer,
+    type_name,
+)
 from .jsondata import plain_json
 from .rules.emails import is_email
 from .rules.uris import is_http_url
@@ -102,15 +109,32 @@ def _fast_validator() -> Any:
     return jsonschema_rs.Draft202012Validator(_schema(), validate_formats=False)
 
 
+#: what ``_dump`` passes on as it is: JSON's own types (and subclasses), and mappings
+_PLAIN_TYPES = (dict, list, tuple, str, int, float, type(None))
+
+
+def _reason(exc: BaseException) -> str:
+    """An exception's message, bounded, never running more code that may raise."""
+    try:
+        text = str(exc)
+    except Exception:
+        text = ""
+    text = text if len(text) <= 200 else text[:200] + "…"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 def _dump(value: object) -> object:
     """Plain data from an official-SDK (pydantic) model; anything else unchanged."""
-    dump = getattr(value, "model_dump", None)
-    if callable(dump) and not isinstance(value, Mapping):
-        try:
-            return dump(mode="json", by_alias=True)
-        except Exception as exc:
-            raise ContextError(f"cannot read the {type(value).__name__} given: {exc}") from None
-    return value
+    t = type(value)
+    if issubclass(t, _PLAIN_TYPES) or issubclass(t, Mapping):
+        return value
+    try:
+        dump = getattr(value, "model_dump", None)
+        if not callable(dump):
+            return value
+        return dump(mode="json", by_alias=True)
+    except Exception as exc:
+        raise ContextError(f"cannot read the {type_name(value)} given: {_reason(exc)}") from None
 
 
 def _field_name(parts: Sequence[object]) -> str:
@@ -222,30 +246,61 @@ def _key_text(key: object) -> str:
     return key if type(key) is str else excerpt(key)
 
 
+def _pairs(raw: object) -> list[tuple[object, object]]:
+    """An object's (key, value) pairs, read as the walk reads a body: a dict (or subclass)
+    through ``dict.items`` (never an override); another mapping through its protocol,
+    anything it raises a ContextError."""
+    if issubclass(type(raw), dict):
+        return list(dict.items(raw))  # type: ignore[arg-type]
+    try:
+        return list(raw.items())  # type: ignore[attr-defined]
+    except Exception as exc:
+        raise ContextError(
+            f"cannot read the {type_name(raw)} given as questions: {_reason(exc)}"
+        ) from None
+
+
+def _named(pairs: list[tuple[object, object]], name: str) -> tuple[bool, object]:
+    """(found, value) of the key ``name``: keys compared as exact strings (a str subclass's
+    content; no key's ``__eq__`` or ``__hash__`` runs)."""
+    for key, value in pairs:
+        if issubclass(type(key), str) and str.__str__(key) == name:
+            return True, value
+    return False, None
+
+
 def _question_items(raw: object) -> list[object]:
+    """The question list of ``raw`` (a job, or its list), read without running the
+    caller's code (but an SDK model's ``model_dump``): the items as given."""
     raw = _dump(raw)
     where = "questions"
-    if isinstance(raw, Mapping):
-        if "screening_questions" not in raw:
-            data = raw.get("data")
-            if isinstance(data, Mapping) and "results" in data:
+    t = type(raw)
+    if not issubclass(t, (list, tuple)) and (issubclass(t, dict) or issubclass(t, Mapping)):
+        pairs = _pairs(raw)
+        found, value = _named(pairs, "screening_questions")
+        if not found:
+            data = _named(pairs, "data")[1]
+            if issubclass(type(data), dict) and _named(_pairs(data), "results")[0]:
                 raise ContextError(
                     "questions must be one job (data.results[i] of GET /ats/jobs) or its "
                     "screening_questions, not the whole response"
                 )
-            keys = listing([_key_text(k) for k in islice(raw, LISTED)], len(raw))
+            keys = listing([_key_text(k) for k, _ in pairs[:LISTED]], len(pairs))
             raise ContextError(
                 "questions must be a job's screening_questions list (GET /ats/jobs → "
                 "data.results[].screening_questions) or a job object that has that key; "
                 f"got an object with keys {keys}"
             )
-        raw = raw["screening_questions"]
+        raw = _dump(value)
+        t = type(raw)
         where = "job.screening_questions"
-    if isinstance(raw, tuple):
-        raw = list(raw)
-    if not isinstance(raw, list):
+    if issubclass(t, list):
+        items: list[object] = list(list.__iter__(raw))  # type: ignore[arg-type]
+    elif issubclass(t, tuple):
+        items = list(tuple.__iter__(raw))  # type: ignore[arg-type]
+    else:
         raise ContextError(f"{where} must be a list of screening questions, got {kind_of(raw)}")
-    return [_dump(item) for item in raw]
+    return [_dump(item) for item in items]
 
 
 def _check_references(questions: Sequence[_Question]) -> None:
@@ -323,7 +378,10 @@ class Questions:
     _fast: dict[int, tuple[dict[str, Any] | bool, Callable[[Any], bool]]]
 
     def __init__(self, raw: object) -> None:
-        items = _plain(_question_items(raw))
+        self._compile(_plain(_question_items(raw)))
+
+    def _compile(self, items: list[object]) -> None:
+        """``items``: the questions as exact JSON data (``_plain``)."""
         _validate(items)
         questions = tuple(_compile_question(i) for i in items if isinstance(i, Mapping))
         _check_references(questions)
@@ -356,7 +414,10 @@ class Questions:
         questions given again (even as a new list) reuse the compiled object
         from a small LRU cache keyed by their ``marshal`` serialisation, which
         is exact (types included) and costs some 1 µs a question. Anything
-        marshal cannot take (the SDK's models, say) is compiled on every call.
+        marshal cannot take (the SDK's models, subclasses) is compiled on every
+        call. Before anything unfolds them, questions are read as JSON data
+        within the walk's limits (``jsondata.plain_json``: depth, and the
+        container budget that a graph of shared sub-objects exhausts).
         """
         if issubclass(type(value), Questions):  # never a __class__ that claims it
             return value  # type: ignore[return-value]
@@ -542,19 +603,25 @@ class Questions:
 
 @lru_cache(maxsize=64)
 def _compiled(key: bytes) -> Questions:
-    # key is the version-2 marshal of the questions: loading it back gives equal data
-    return Questions(marshal.loads(key))
+    # key is the version-2 marshal of the questions read as plain JSON data (_plain)
+    questions: Questions = Questions.__new__(Questions)
+    questions._compile(marshal.loads(key))
+    return questions
 
 
 @lru_cache(maxsize=64)
 def _compiled_quick(quick: bytes) -> Questions:
-    # quick is what Questions.coerce marshalled (version 4): loading it gives equal data
-    data = marshal.loads(quick)
+    # quick is what Questions.coerce marshalled (version 4): loading it gives equal data,
+    # its shared sub-objects shared again. Read as plain JSON data first (the container
+    # budget: version 2 writes every shared sub-object out again, exponential in a DAG)
+    items = _plain(_question_items(marshal.loads(quick)))
     try:
         # version 2: no back-references, so equal data always gives equal bytes
-        key = marshal.dumps(data, 2)
-    except (ValueError, RecursionError):  # a structure only version 4 can write
-        return Questions(data)
+        key = marshal.dumps(items, 2)
+    except (ValueError, RecursionError):  # not expected of plain data: compile uncached
+        questions: Questions = Questions.__new__(Questions)
+        questions._compile(items)
+        return questions
     return _compiled(key)
 
 

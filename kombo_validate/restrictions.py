@@ -29,6 +29,7 @@ from typing import Any
 from .context import Ctx, Path
 from .issues import LISTED, ContextError, Severity, excerpt, listing
 from .jsondata import plain_json
+from .rules.attachments import MIME_CHARS
 
 __all__ = [
     "ATTACHMENT_TYPES",
@@ -72,6 +73,8 @@ def decoded_size(data: str) -> int:
 
 
 def _mime_key(value: str) -> str:
+    if len(value) > MIME_CHARS and not value.isascii():
+        return value  # no MIME type: never lowercased (12 bytes a character), matches none
     return value.split(";", 1)[0].strip().lower()
 
 
@@ -106,11 +109,15 @@ def mime_accepted(content_type: str, accepted: tuple[str, ...]) -> bool:
 
 
 def _fmt_bytes(n: float) -> str:
-    return f"{int(n):,} bytes" if float(n).is_integer() else f"{n} bytes"
+    return f"{_fmt_num(n, ',')} bytes"
 
 
-def _fmt_num(n: float) -> str:
-    return str(int(n)) if float(n).is_integer() and abs(n) < 1e15 else repr(n)
+def _fmt_num(n: float, sep: str = "") -> str:
+    """A number in a message, bounded: whole numbers below 10**15 in full, anything else
+    as the double Kombo reads (``-1e+308``, never 309 digits)."""
+    if float(n).is_integer() and abs(n) < 1e15:
+        return format(int(n), sep)
+    return repr(float(n))
 
 
 class IssueBuffer:

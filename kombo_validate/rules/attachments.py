@@ -22,6 +22,7 @@ from ..issues import type_name
 __all__ = [
     "BASE64_FORMAT",
     "GENERIC_CONTENT_TYPES",
+    "MIME_CHARS",
     "TOTAL_SIZE_WARNING_BYTES",
     "attachment_rule",
     "attachment_strict",
@@ -41,6 +42,9 @@ BASE64_FORMAT = "kombo-validate-base64"
 
 #: Kombo recommends keeping an application's attachments below 10 MB in total.
 TOTAL_SIZE_WARNING_BYTES = 10_000_000
+#: a content type longer than this that is not ASCII is no MIME type (its tokens are ASCII,
+#: RFC 6838 names at most 127 characters each): it is left as it is, never lowercased
+MIME_CHARS = 1_000
 GENERIC_CONTENT_TYPES = frozenset({"application/octet-stream", "binary/octet-stream"})
 
 _BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
@@ -160,6 +164,8 @@ def content_type_rule(value: str, path: Path, ctx: Ctx) -> str:
     """``Text/Plain; charset=utf-8`` → ``text/plain`` (a Change)."""
     if value.islower() and ";" not in value and value.strip() is value:
         return value
+    if len(value) > MIME_CHARS and not value.isascii():
+        return value  # no MIME type (ASCII tokens): lower() would allocate 12 bytes a character
     after = value.split(";", 1)[0].strip().lower()
     if after != value:
         ctx.change(path, value, after, "content type lowercased and its parameters dropped")

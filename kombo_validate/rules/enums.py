@@ -25,10 +25,18 @@ def make_enum_rule(schema: dict[str, Any]) -> Callable[[str, Path, Ctx], str] | 
         key = v.casefold()
         folded[key] = None if key in folded and folded[key] != v else v
 
+    # case folding never shortens a string (each character folds to one to three): a
+    # value longer than every folded name matches none, and is never folded (casefold
+    # of a 50 MB string allocates some 12 bytes a character)
+    longest = max(map(len, folded))
+
     def rule(value: str, path: Path, ctx: Ctx) -> str:
         if value in allowed:
             return value
-        canonical = folded.get(value.strip().casefold())
+        value_stripped = value.strip()
+        if len(value_stripped) > longest:
+            return value
+        canonical = folded.get(value_stripped.casefold())
         if canonical is None:
             return value
         ctx.change(path, value, canonical, "enum value matched case-insensitively")
