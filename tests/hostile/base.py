@@ -113,7 +113,8 @@ def kombo_id(n: int) -> str:
 
 def question(qid: str, fmt: Any, **extra: Any) -> dict[str, Any]:
     """A question shaped like GET /ats/jobs returns it (``fmt`` may be anything hostile)."""
-    return helpers.question(qid, "T", fmt, **{"remote_id": "remote-1", **extra})
+    title = extra.pop("title", "T")
+    return helpers.question(qid, title, fmt, **{"remote_id": "remote-1", **extra})
 
 
 def answered(answer: Any, qid: str = QID, **candidate: Any) -> dict[str, Any]:
