@@ -357,3 +357,12 @@ def test_recursive_glob_matches_like_glob(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.chdir(tmp_path)
     for pattern in ("**/*.json", "x/**/*.json", "x/**", "**/y/*", "*/**/c.yaml", "**"):
         assert _glob(pattern) == sorted(glob.glob(pattern, recursive=True)), pattern
+
+
+def test_checks_summary_counts_errors_and_warnings(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = write(tmp_path / "bad.json", BAD_JSON)
+    warned = write(tmp_path / "warned.json", {**EXAMPLE, "attachmnets": []})
+    code, _, err = run(capsys, "check", "--format", "github", bad, warned)
+    assert (code, err) == (1, "2 files checked: 1 error, 1 warning\n")

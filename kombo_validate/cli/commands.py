@@ -150,7 +150,8 @@ def _check_json(loaded: LoadedFile, results: Checked) -> dict[str, Any]:
     }
 
 
-def _check_text(loaded: LoadedFile, results: Checked, reporter: Reporter) -> int:
+def _check_text(loaded: LoadedFile, results: Checked, reporter: Reporter) -> tuple[int, int]:
+    """Report one file's findings, changes and verdict; (errors, warnings)."""
     findings = _findings(loaded, results)
     errors = sum(f.is_error for f in findings)
     for finding in findings:
@@ -166,7 +167,7 @@ def _check_text(loaded: LoadedFile, results: Checked, reporter: Reporter) -> int
     payloads = f"{len(results)} payload{'' if len(results) == 1 else 's'}"
     changed = f"{changes} change{'' if changes == 1 else 's'}"
     reporter.verdict(loaded.path, f"{verdict} ({payloads}): {counts}, {changed}")
-    return errors
+    return errors, len(findings) - errors
 
 
 def run_check(options: Options, out: TextIO, err: TextIO) -> int:
@@ -184,8 +185,9 @@ def run_check(options: Options, out: TextIO, err: TextIO) -> int:
             errors += not report["ok"]
             reports.append(report)
             continue
-        found = _check_text(loaded, results, reporter)
-        errors += bool(found)
+        found, warned = _check_text(loaded, results, reporter)
+        errors += found
+        warnings += warned
         reporter.file_done(loaded.path, len(results))
     if options.format == "json":
         out.write(json.dumps(reports, indent=2, ensure_ascii=False, default=repr) + "\n")

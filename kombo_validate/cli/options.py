@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .loaders import INPUT_FORMATS
+from .loaders import INPUT_FORMATS, is_stdin
 from .reporters import REPORTERS
 
 __all__ = ["COMMAND_NAMES", "Options", "build_parser", "parse_args"]
@@ -196,6 +196,6 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         command.error("--job-id needs --questions")
     if options.response and (options.fix or options.questions or options.restrictions):
         command.error("--response goes with neither --fix nor a job context")
-    if options.fix and "-" in options.paths:
+    if options.fix and any(map(is_stdin, options.paths)):
         command.error("--fix cannot rewrite standard input ('-'): use prepare")
     return options
