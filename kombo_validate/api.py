@@ -17,7 +17,7 @@ from .context import Ctx, Path
 from .docorder import document_order
 from .engine import ENGINES, Engine, make_engine
 from .fastpath import FastPath, strict_leaf
-from .issues import ContextError, PayloadError, Report, clean_report, excerpt
+from .issues import EXCERPT_CHARS, ContextError, PayloadError, Report, clean_report, excerpt
 from .jsondata import unicode_issues
 from .operation import Operation
 from .plan import Walker, compile_plan
@@ -39,6 +39,54 @@ class _Job(NamedTuple):
 
 
 _NO_JOB = _Job(None, None)
+
+#: a string (value or key) this long that the rules already reported an error at is not
+#: handed to the schema engine: its errors each copy the instance (jsonschema-rs aborted
+#: the process on a 50 MB key), and python-jsonschema's messages quote it whole
+HUGE_CHARS = 100_000
+
+
+def _without_huge_reported(wire: Any, ctx: Ctx) -> Any:
+    """``wire`` for the schema engine: where an error was reported at a string value of
+    :data:`HUGE_CHARS` or more, its first characters instead; where an issue (an
+    unknown key's warning, say) was reported at such a key, the object without that key
+    (copies along the way; ``wire`` itself unchanged).
+
+    The engine's errors at or above a reported error are dropped anyway (``covers``);
+    a string has nothing below it; what a rule said of a key it has said: only the
+    engine's verdicts on huge strings are skipped. Normal input has none, and is
+    handed over as it is."""
+    out = wire
+    for issue, path in zip(ctx.issues, ctx.paths, strict=True):
+        if not path:
+            continue
+        last = path[-1]
+        huge_key = type(last) is str and len(last) >= HUGE_CHARS
+        if not huge_key and issue.severity != "error":
+            continue
+        parents: list[Any] = []
+        node = out
+        for part in path:
+            parents.append(node)
+            if type(node) is dict and part in node:
+                node = node[part]
+            elif type(node) is list and type(part) is int and 0 <= part < len(node):
+                node = node[part]
+            else:
+                break
+        else:
+            if not huge_key and not (type(node) is str and len(node) >= HUGE_CHARS):
+                continue
+            # copy the containers from the root down to the one holding the value
+            copies = [p.copy() for p in parents]
+            for parent, part, child in zip(copies, path, copies[1:], strict=False):
+                parent[part] = child
+            if huge_key:
+                del copies[-1][last]
+            else:
+                copies[-1][last] = node[:EXCERPT_CHARS]
+            out = copies[0]
+    return out
 
 
 class Validator:
@@ -250,6 +298,7 @@ class Validator:
     def _schema_details(self, wire: Any, ctx: Ctx) -> None:
         """The schema engine's errors, where no rule said something more precise."""
         try:
+            wire = _without_huge_reported(wire, ctx)
             if self._engine.is_valid(wire):
                 return
             reported = ctx.error_tree()

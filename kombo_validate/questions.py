@@ -93,12 +93,39 @@ def _schema() -> Any:
     return json.loads(schema_path().read_text(encoding="utf-8"))
 
 
+#: errors kept per branch of an ``anyOf`` (python-jsonschema keeps every one: 100,000
+#: bad array elements under an ``anyOf`` of array types built 300,000 errors)
+_BRANCH_ERRORS = 20
+#: top-level schema errors read for the message; past it the count is given as a bound
+_ERRORS_READ = 1_000
+
+
 @lru_cache(maxsize=1)
 def _validator() -> Any:
-    """python-jsonschema: precise errors, for the message when the questions are malformed."""
-    from jsonschema import Draft202012Validator
+    """python-jsonschema: precise errors, for the message when the questions are malformed.
 
-    return Draft202012Validator(_schema())
+    Its ``anyOf`` keeps at most ``_BRANCH_ERRORS`` errors of each branch as the error's
+    context (what ``best_match`` descends into), so one error costs what its first few
+    causes cost, however many elements fail the same way."""
+    from itertools import islice
+
+    from jsonschema import Draft202012Validator, ValidationError
+    from jsonschema.validators import extend
+
+    def any_of(validator: Any, any_of: Any, instance: Any, schema: Any) -> Any:
+        context: list[Any] = []
+        for index, subschema in enumerate(any_of):
+            errors = list(
+                islice(validator.descend(instance, subschema, schema_path=index), _BRANCH_ERRORS)
+            )
+            if not errors:
+                return
+            context.extend(errors)
+        yield ValidationError(
+            f"{instance!r} is not valid under any of the given schemas", context=context
+        )
+
+    return extend(Draft202012Validator, validators={"anyOf": any_of})(_schema())
 
 
 @lru_cache(maxsize=1)
@@ -182,9 +209,13 @@ def _validate(items: list[object]) -> None:
             return
     except Exception:  # a value jsonschema-rs cannot take (not JSON): let jsonschema say
         pass
-    errors = list(_validator().iter_errors(items))
+    from itertools import islice
+
+    errors = list(islice(_validator().iter_errors(items), _ERRORS_READ + 1))
     if not errors:
         return
+    bounded = len(errors) > _ERRORS_READ
+    del errors[_ERRORS_READ:]
     first_index = min(e.absolute_path[0] if e.absolute_path else -1 for e in errors)
     mine = [e for e in errors if (e.absolute_path[0] if e.absolute_path else -1) == first_index]
     error = best_match(mine)
@@ -195,7 +226,13 @@ def _validate(items: list[object]) -> None:
         f"{_question_name(items, first_index)}: "
         + (f"{_field_name(where)}: " if where else "")
         + message
-        + (f" (and {more} more problem(s) in the questions)" if more else "")
+        + (
+            f" (and over {more} more problems in the questions)"
+            if bounded
+            else f" (and {more} more problem(s) in the questions)"
+            if more
+            else ""
+        )
     )
 
 

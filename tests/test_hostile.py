@@ -19,14 +19,7 @@ from tests.hostile import FAMILIES, SELFTEST, family_cases
 from tests.hostile.harness import Outcome, Pool, run_corpus, select
 
 #: families failing on the quick subset today, with the case that shows it
-FAILING_NOW: dict[str, str] = {
-    "dags": "a DAG of shared sub-objects in an answer or a question's raw_question is walked "
-    "unfolded (dags/answer/dict/60, dags/raw_question/dict/30: hangs)",
-    "huge": "a 50 MB gender/content_type with a lone surrogate needs over 500 MB "
-    "(huge/gender/surrogate/50MB: MemoryError)",
-    "context": "100,000 precondition_options make Questions() take over 2 s "
-    "(context/q2427/9/precondition_options/many_strs: hang)",
-}
+FAILING_NOW: dict[str, str] = {}
 
 
 def _param(family: str) -> object:

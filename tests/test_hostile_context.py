@@ -159,6 +159,38 @@ def test_a_long_value_with_a_lone_surrogate_is_invalid_unicode(field: str) -> No
     assert pairs(report) == [(f"/candidate/{field}", "string.invalid_unicode")]
 
 
+def test_the_engine_still_reports_the_rest_beside_a_huge_reported_value() -> None:
+    body = minimal(gender="a" * 1_000_000 + "\ud800", salary_expectations={"amount": "x"})
+    del body["candidate"]["last_name"]
+    assert pairs(kv.check(body)) == [
+        ("/candidate/gender", "string.invalid_unicode"),
+        ("/candidate/salary_expectations/amount", "schema.type"),
+        ("/candidate/salary_expectations/period", "schema.required"),
+        ("/candidate/last_name", "schema.required"),
+    ]
+
+
+@pytest.mark.parametrize("where", ["answer_object", "candidate"])
+def test_a_huge_unknown_key_is_reported_and_not_validated_by_the_engine(where: str) -> None:
+    key = "k" * 5_000_000
+    if where == "candidate":
+        report = kv.check(minimal(**{key: 1}))
+        base = "/candidate"
+    else:
+        report = kv.check(with_answer({key: "x"}))
+        base = f"/{A}/0/answer"
+    got = [(p if len(p) < 1_000 else p[: len(base) + 4] + "…", c) for p, c in pairs(report)]
+    assert got == (
+        [(base + "/kkk…", "key.unknown")]
+        if where == "candidate"
+        else [
+            (base, "attachment.no_data"),
+            (base + "/kkk…", "key.unknown"),
+            (base + "/name", "schema.required"),
+        ]
+    )
+
+
 def test_a_long_enum_value_is_never_case_folded_but_still_wrong() -> None:
     report = kv.check(minimal(gender="MALE" * 500_000 + "é"))
     assert pairs(report) == [("/candidate/gender", "schema.enum")]
@@ -202,3 +234,28 @@ def test_a_huge_number_bound_of_a_question_is_printed_as_a_double() -> None:
     qs = [question(Q, "T", {"type": "NUMBER", "max": -(10**300)})]
     report = kv.check(with_answer(1), questions=qs)
     assert [i.message for i in report.issues] == ['Answer to "T" must be at most -1e+300.']
+
+
+# --------------------------------------------------------------------------- many bad elements
+
+
+def test_many_bad_precondition_options_make_one_error_of_the_any_of() -> None:
+    qs = [question(Q, "T", {"type": "TEXT"}, precondition_options=["a/b"] * 100_000)]
+    with pytest.raises(ContextError) as info:
+        Questions(qs)
+    message = str(info.value)
+    assert message.startswith(f"screening question 0 (id '{Q}'): precondition_options: ['a/b', ")
+    assert message.endswith("…") and "more problem" not in message
+
+
+def test_many_bad_options_are_counted_up_to_a_bound() -> None:
+    qs = [question(Q, "T", {"type": "SINGLE_SELECT", "options": ["a/b"] * 100_000})]
+    with pytest.raises(ContextError) as info:
+        Questions(qs)
+    assert str(info.value) == (
+        f"screening question 0 (id '{Q}'): format.options[999]: 'a/b' is not of type 'object'"
+        " (and over 999 more problems in the questions)"
+    )
+    few = [question(Q, "T", {"type": "SINGLE_SELECT", "options": ["a/b"] * 1_000})]
+    with pytest.raises(ContextError, match=r"\(and 999 more problem\(s\) in the questions\)$"):
+        Questions(few)

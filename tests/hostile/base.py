@@ -114,7 +114,10 @@ def kombo_id(n: int) -> str:
 def question(qid: str, fmt: Any, **extra: Any) -> dict[str, Any]:
     """A question shaped like GET /ats/jobs returns it (``fmt`` may be anything hostile)."""
     title = extra.pop("title", "T")
-    return helpers.question(qid, title, fmt, **{"remote_id": "remote-1", **extra})
+    # helpers.question derives remote_id from the id (qid[:6]): a hostile id goes in after
+    q = helpers.question(QID, title, fmt, **{"remote_id": "remote-1", **extra})
+    q["id"] = qid
+    return q
 
 
 def answered(answer: Any, qid: str = QID, **candidate: Any) -> dict[str, Any]:
