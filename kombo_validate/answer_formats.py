@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .context import Ctx, Path
 from .issues import excerpt, listing, type_name
 from .restrictions import IssueBuffer, decoded_size, mime_accepted, normalise_mime_types
-from .rules.emails import EMAIL_STRICT, email_plain, is_email
+from .rules.emails import EMAIL_CHANGE, EMAIL_STRICT, email_plain, normalised_email
 from .rules.numbers import DOUBLE_MAX, number_within
 from .rules.uris import URI_STRICT, is_http_url, uri_plain
 
@@ -31,6 +31,7 @@ __all__ = [
     "Boolean",
     "Date",
     "DateCheck",
+    "DateWire",
     "File",
     "Format",
     "Information",
@@ -48,6 +49,10 @@ __all__ = [
 
 #: ``date_check(value)``: why ``value`` is not the spec's date form or not a real date, or None.
 DateCheck = Callable[[str], "str | None"]
+#: ``date_wire(value)``: for a date the check passed, ``(wire form, reason)`` when the body's
+#: date rule would change it (``+02:00`` converted to UTC), else None: DATE answers behave
+#: as body dates do
+DateWire = Callable[[str], "tuple[str, str] | None"]
 
 #: how many options a message lists before "…"
 LISTED_OPTIONS = 8
@@ -99,12 +104,13 @@ def number_text(value: float) -> str:
 class Run(IssueBuffer):
     """One ``check_answers`` call: issues held back for document order, changes, the date check."""
 
-    __slots__ = ("ctx", "date_check")
+    __slots__ = ("ctx", "date_check", "date_wire")
 
-    def __init__(self, ctx: Ctx, date_check: DateCheck) -> None:
+    def __init__(self, ctx: Ctx, date_check: DateCheck, date_wire: DateWire | None = None) -> None:
         super().__init__()
         self.ctx = ctx
         self.date_check = date_check
+        self.date_wire = date_wire
 
     def change(self, path: Path, before: object, after: object, reason: str) -> None:
         self.ctx.change(path, before, after, reason)
@@ -188,6 +194,12 @@ class Text(Format):
                 p, "answer.type", f"Answer to {q.label} must be a string, not {kind_of(value)}."
             )
             return value
+        email_problem = None
+        if value and self.display_type == "EMAIL":  # as the body's email rule does
+            after, email_problem = normalised_email(value)
+            if email_problem is None and after != value:
+                run.change(p, value, after, EMAIL_CHANGE)
+                value = after
         if self.max_length is not None:
             n = utf16_length(value)
             if n > self.max_length:
@@ -197,7 +209,7 @@ class Text(Format):
                     f"Answer to {q.label} must be at most {self.max_length} characters long; "
                     f"it has {n}.",
                 )
-        if value and self.display_type == "EMAIL" and not is_email(value):
+        if email_problem is not None:
             run.error(
                 p,
                 "answer.email",
@@ -417,6 +429,11 @@ class Date(Format):
         problem = run.date_check(value)
         if problem is not None:
             run.error(p, "answer.date", f"Answer to {q.label}: {problem}")
+        elif run.date_wire is not None:
+            wire = run.date_wire(value)
+            if wire is not None:
+                run.change(p, value, wire[0], wire[1])
+                return wire[0]
         return value
 
 

@@ -17,7 +17,7 @@ from .context import Ctx, Path
 from .docorder import document_order
 from .engine import ENGINES, Engine, make_engine
 from .fastpath import FastPath, strict_leaf
-from .issues import EXCERPT_CHARS, ContextError, PayloadError, Report, clean_report, excerpt
+from .issues import EXCERPT_CHARS, ContextError, PayloadError, Report, clean_report
 from .jsondata import unicode_issues
 from .operation import Operation
 from .plan import Walker, compile_plan
@@ -275,7 +275,9 @@ class Validator:
         # proven: the answers' proof was tried above, and failed
         if not proven and type(given) is list and questions.proves(given, self._answers_date):
             return
-        answers = questions.check_answers(given, ctx, (where,), date_check=self._date_check)
+        answers = questions.check_answers(
+            given, ctx, (where,), date_check=self._date_check, date_wire=self._date_wire
+        )
         if answers is not None:
             if given is not None:
                 _replaced_strings(given, answers, ctx, where)
@@ -322,16 +324,24 @@ class Validator:
         return report.body
 
     def _date_check(self, value: str) -> str | None:
-        """For DATE answers: an error message unless ``value`` is in the spec's date form."""
+        """For DATE answers: an error message unless ``value`` is a date the body's date
+        rule takes (as it is, or converted: see :meth:`_date_wire`)."""
         if self._date_plain is not None and self._date_plain(value):
             return None  # the date rule would leave it alone and say nothing
         probe = Ctx()
+        self._date_rule(value, (), probe)
+        return probe.issues[0].message if probe.issues else None
+
+    def _date_wire(self, value: str) -> tuple[str, str] | None:
+        """For DATE answers: ``(wire form, reason)`` where the body's date rule would
+        change ``value`` (a UTC offset converted), else None."""
+        if self._date_plain is not None and self._date_plain(value):
+            return None
+        probe = Ctx()
         after = self._date_rule(value, (), probe)
-        if probe.issues:
-            return probe.issues[0].message
-        if after != value:  # convertible (a UTC offset), but not the form the API takes
-            return f"{excerpt(value)} is not in the API's date form; in UTC it is {after!r}"
-        return None
+        if probe.issues or after == value:
+            return None
+        return after, probe.changes[0].reason if probe.changes else "date converted"
 
 
 def _date_schema(schema: dict[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from typing import Any
 from .answer_formats import (
     LISTED_OPTIONS,
     DateCheck,
+    DateWire,
     Format,
     Information,
     Run,
@@ -531,6 +532,7 @@ class Questions:
         path: Path,
         *,
         date_check: DateCheck,
+        date_wire: DateWire | None = None,
     ) -> list[Any] | None:
         """Check the WIRE ``screening_question_answers`` against the questions.
 
@@ -549,7 +551,7 @@ class Questions:
         else:
             return None
         by_id = self._by_id
-        buf = Run(ctx, date_check)
+        buf = Run(ctx, date_check, date_wire)
         first: dict[str, int] = {}
         given: dict[str, object] = {}
         replaced: dict[int, dict[str, Any]] = {}

@@ -183,10 +183,56 @@ def test_date_objects_are_normalised_by_the_core_first() -> None:
     assert report.body is not None and report.body[A][3]["answer"] == "2025-03-01"
 
 
-def test_an_offset_date_kombo_would_reject_is_an_error() -> None:
+def test_an_offset_date_answer_is_converted_as_a_body_date_is() -> None:
+    # one rule, one behaviour: the body's date rule converts +02:00 to UTC, and so do answers
     answers = [*MINIMAL, {"question_id": Q_DATE, "answer": "2025-03-01T10:00:00+02:00"}]
     report = kombo_validate.check(body(**{A: answers}), questions=job_questions_fixture())
-    assert (f"/{A}/3/answer", "answer.date", "error") in pairs(report)
+    assert pairs(report) == []
+    assert report.body is not None and report.body[A][3]["answer"] == "2025-03-01T08:00:00Z"
+    assert [(c.path, c.before, c.after, c.reason) for c in report.changes] == [
+        (
+            f"/{A}/3/answer",
+            "2025-03-01T10:00:00+02:00",
+            "2025-03-01T08:00:00Z",
+            "UTC offset converted to the same instant in UTC",
+        )
+    ]
+    candidate = {"first_name": "A", "last_name": "B", "email_address": "a@example.com"}
+    same = kombo_validate.check(
+        {"candidate": {**candidate, "availability_date": "2025-03-01T10:00:00+02:00"}}
+    )
+    assert [(c.after, c.reason) for c in same.changes] == [
+        ("2025-03-01T08:00:00Z", report.changes[0].reason)
+    ]
+
+
+def test_an_email_answer_is_trimmed_as_a_body_email_is() -> None:
+    questions = [
+        {
+            "id": "q1",
+            "remote_id": "1",
+            "title": "Mail",
+            "description": None,
+            "category": None,
+            "required": True,
+            "format": {"type": "TEXT", "display_type": "EMAIL"},
+            "index": 0,
+            "precondition_question_id": None,
+            "precondition_options": None,
+        }
+    ]
+    answers = [{"question_id": "q1", "answer": " Ada@Example.COM "}]
+    report = kombo_validate.check(body(**{A: answers}), questions=questions)
+    assert pairs(report) == []
+    assert report.body is not None and report.body[A][0]["answer"] == "Ada@example.com"
+    assert [(c.path, c.reason) for c in report.changes] == [
+        (f"/{A}/0/answer", "email trimmed and its domain lowercased")
+    ]
+    bad = kombo_validate.check(
+        body(**{A: [{"question_id": "q1", "answer": "mailto:ada@example.com"}]}),
+        questions=questions,
+    )
+    assert pairs(bad) == [(f"/{A}/0/answer", "answer.email", "error")]
 
 
 def test_core_errors_are_not_doubled() -> None:
@@ -369,7 +415,7 @@ def test_readme_recipe_with_plain_httpx() -> None:
     [
         ("2025-03-01", None),
         ("2025-03-01T10:00:00Z", None),
-        ("2025-03-01T10:00:00+02:00", "answer.date"),
+        ("2025-03-01T10:00:00+02:00", None),  # converted to UTC, as in the body
         ("2025-03-01 10:00:00", "answer.date"),
         ("2025-02-30", "answer.date"),
         ("１２３４-01-01", "answer.date"),

@@ -21,7 +21,15 @@ import unicodedata
 from ..context import Ctx, Path
 from ..issues import excerpt
 
-__all__ = ["EMAIL_STRICT", "email_plain", "email_problem", "email_rule", "is_email"]
+__all__ = [
+    "EMAIL_CHANGE",
+    "EMAIL_STRICT",
+    "email_plain",
+    "email_problem",
+    "email_rule",
+    "is_email",
+    "normalised_email",
+]
 
 # the common, valid case in one match: local@label.label (ASCII, lowercase domain)
 _PLAIN = re.compile(
@@ -89,20 +97,30 @@ def is_email(value: str) -> bool:
     return email_problem(value) is None
 
 
-def email_rule(value: str, path: Path, ctx: Ctx) -> str:
+#: the reason of the Change an address gets (body fields and EMAIL answers alike)
+EMAIL_CHANGE = "email trimmed and its domain lowercased"
+
+
+def normalised_email(value: str) -> tuple[str, str | None]:
+    """``(wire form, problem)``: ``value`` trimmed with its domain lowercased, and why
+    that is no address Kombo accepts (None: it is one)."""
     if _PLAIN.fullmatch(value):
-        return value
+        return value, None
     after = value.strip()
     if "@" in after:
         local, _, domain = after.rpartition("@")
         if domain != domain.lower():
             after = f"{local}@{domain.lower()}"
-    problem = email_problem(after)
+    return after, email_problem(after)
+
+
+def email_rule(value: str, path: Path, ctx: Ctx) -> str:
+    after, problem = normalised_email(value)
     if problem is not None:
         ctx.error(
             path, "email.invalid", f"{excerpt(value)} is not a valid email address: it {problem}"
         )
         return value
     if after != value:
-        ctx.change(path, value, after, "email trimmed and its domain lowercased")
+        ctx.change(path, value, after, EMAIL_CHANGE)
     return after
