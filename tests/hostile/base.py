@@ -53,15 +53,8 @@ def rng(family: str, salt: int = 0) -> random.Random:
     return random.Random(f"kombo-hostile/{family}/{salt}")
 
 
-def minimal(**candidate: Any) -> dict[str, Any]:
-    """The smallest valid body, with candidate fields overridden."""
-    base: dict[str, Any] = {
-        "first_name": "Ada",
-        "last_name": "Lovelace",
-        "email_address": "ada@example.com",
-    }
-    base.update(candidate)
-    return {"candidate": base}
+#: the smallest valid body, with candidate fields overridden
+minimal = helpers.minimal
 
 
 def example() -> dict[str, Any]:
