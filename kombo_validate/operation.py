@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .rules.attachments import is_attachment_schema
-from .spec import SpecInfo
+from .spec import SpecInfo, names_operation
 
 __all__ = ["FACTS", "Facts", "JobSource", "Operation", "Parameter"]
 
@@ -114,10 +114,7 @@ class Operation:
 
     def named(self, name: str) -> bool:
         """Whether ``name`` (an operationId or ``"METHOD /path"``) names this operation."""
-        if name == self.id:
-            return True
-        words = name.split()
-        return len(words) == 2 and words[0].upper() == self.method and words[1] == self.path
+        return names_operation(name, self.id, self.method, self.path)
 
     def in_path(self) -> tuple[Parameter, ...]:
         """The path parameters, in the order the path template names them."""

@@ -30,6 +30,7 @@ __all__ = [
     "bundled_spec_path",
     "load_document",
     "load_spec",
+    "names_operation",
     "write_operations",
 ]
 
@@ -145,12 +146,13 @@ def write_operations(doc: Mapping[str, Any]) -> list[OperationRef]:
     ]
 
 
-def _named(name: str, path: str, method: str, op: Mapping[str, Any]) -> bool:
-    """Whether ``name`` (an operationId or "METHOD /path") names this operation."""
-    if op.get("operationId") == name:
+def names_operation(name: str, operation_id: object, method: str, path: str) -> bool:
+    """Whether ``name`` (an operationId, or ``"METHOD /path"`` in any case of METHOD)
+    names the operation with this id, method and path."""
+    if name == operation_id:
         return True
     words = name.split()
-    return len(words) == 2 and words[0].lower() == method and words[1] == path
+    return len(words) == 2 and words[0].lower() == method.lower() and words[1] == path
 
 
 def _find_operation(
@@ -162,7 +164,7 @@ def _find_operation(
     name = OPERATION_ID if operation is None else operation
     everything = _operations(doc)
     for path, method, op in everything:
-        if _named(name, path, method, op):
+        if names_operation(name, op.get("operationId"), method, path):
             return path, method, op
     if operation is None:  # the default: Create application, by its path if not its id
         for path, method, op in everything:
