@@ -209,8 +209,8 @@ class Validator:
             if job.questions is not None and not answered:
                 self._answers(wire, job.questions, proven, ctx)
             if job.restrictions is not None:
-                where = self._op.attachments
-                job.restrictions.check_attachments(wire.get(where), ctx, (where,))
+                where = self._op.uploads
+                job.restrictions.check_uploads(wire.get(where), ctx, (where,))
         self._size_warning(wire, ctx)
         # past the container budget (json.too_large) the copy is cut short, and the
         # engine's errors would each carry a copy of a 100,000-container instance
@@ -233,7 +233,7 @@ class Validator:
             raise ContextError(
                 f"{op} takes no screening question answers: questions= does not apply"
             )
-        if restrictions is not None and op.attachments is None:
+        if restrictions is not None and op.uploads is None:
             raise ContextError(f"{op} uploads no attachments: restrictions= does not apply")
         return _Job(
             None if questions is None else _coerce_questions(questions),
@@ -284,7 +284,7 @@ class Validator:
             wire[where] = answers
 
     def _size_warning(self, wire: Any, ctx: Ctx) -> None:
-        limit, where = self._op.attachments_total_warning, self._op.attachments
+        limit, where = self._op.uploads_total_warning, self._op.uploads
         if limit is None or ctx.attachment_bytes <= limit:
             return
         at: Path = (

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from .rules import RULES, Strict, Where
-from .rules.attachments import is_attachment_schema
+from .rules.attachment import is_attachment_schema
 from .rules.numbers import DOUBLE_MAX
 from .schemas import merge_all_of, schema_types
 
@@ -128,7 +128,7 @@ def _uri(schema: dict[str, Any], where: Where, strict: Strict) -> Editor:
 
 
 def _content_type(schema: dict[str, Any], where: Where, strict: Strict) -> Editor:
-    # rules.attachments.content_type_rule leaves it alone: lowercase, no parameters, trimmed
+    # rules.attachment.content_type_rule leaves it alone: lowercase, no parameters, trimmed
     fragment = {"not": {"pattern": f"[A-Z;]|^[{_WS}]|[{_WS}]$"}}
     return fragment, "Lowercase, without parameters (e.g. application/pdf).", ()
 

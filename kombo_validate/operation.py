@@ -7,7 +7,7 @@ schema and example — and the *job-context hooks* that :meth:`Validator.check
 
 * ``answers``: the top-level array whose items have ``question_id`` and
   ``answer`` (where ``questions=`` checks the answers), found by shape;
-* ``attachments``: the top-level array of attachment objects (``data`` and
+* ``uploads``: the top-level array of attachment objects (``data`` and
   ``data_url``: where ``restrictions=`` applies, and whose decoded size is
   summed for the size warning), found by shape;
 * ``job``: where the job whose questions apply is named — a path parameter, or
@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from .rules.attachments import is_attachment_schema
+from .rules.attachment import is_attachment_schema
 from .spec import SpecInfo, names_operation
 
 __all__ = ["FACTS", "Facts", "JobSource", "Operation", "Parameter"]
@@ -40,7 +40,7 @@ class Facts(NamedTuple):
     job_holders: tuple[str, ...] = ("application",)
     #: decoded attachment bytes per request past which a warning is given
     #: ("keep an application's attachments below 10 MB in total")
-    attachments_total_warning: int = 10_000_000
+    uploads_total_warning: int = 10_000_000
 
 
 #: the prose-only facts, by operationId; "*" holds what every operation shares
@@ -76,9 +76,9 @@ class Operation:
     request_example: dict[str, Any] | None = field(repr=False)
     parameters: tuple[Parameter, ...] = field(repr=False)
     answers: str | None = None
-    attachments: str | None = None
+    uploads: str | None = None
     job: JobSource | None = None
-    attachments_total_warning: int | None = None
+    uploads_total_warning: int | None = None
 
     @classmethod
     def from_spec(cls, info: SpecInfo) -> Operation:
@@ -87,7 +87,7 @@ class Operation:
         params = tuple(_parameter(p) for p in info.parameters)
         props = _properties(info.request_schema)
         answers = next((name for name, s in props.items() if _is_answers(s)), None)
-        attachments = next((name for name, s in props.items() if _is_attachments(s)), None)
+        uploads = next((name for name, s in props.items() if _is_upload_array(s)), None)
         return cls(
             id=info.operation_id,
             method=info.method.upper(),
@@ -97,11 +97,9 @@ class Operation:
             request_example=info.request_example,
             parameters=params,
             answers=answers,
-            attachments=attachments,
+            uploads=uploads,
             job=_job(params, props, facts) if answers is not None else None,
-            attachments_total_warning=(
-                facts.attachments_total_warning if attachments is not None else None
-            ),
+            uploads_total_warning=(facts.uploads_total_warning if uploads is not None else None),
         )
 
     @property
@@ -160,7 +158,7 @@ def _is_answers(schema: Any) -> bool:
     return any({"question_id", "answer"} <= set(_properties(item)) for item in _items(schema))
 
 
-def _is_attachments(schema: Any) -> bool:
+def _is_upload_array(schema: Any) -> bool:
     return any(
         isinstance(item, dict) and is_attachment_schema({"properties": _properties(item)})
         for item in _items(schema)

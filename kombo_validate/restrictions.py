@@ -29,7 +29,7 @@ from typing import Any
 from .context import Ctx, Path
 from .issues import LISTED, ContextError, Severity, excerpt, listing
 from .jsondata import plain_json
-from .rules.attachments import MIME_CHARS
+from .rules.attachment import MIME_CHARS
 
 __all__ = [
     "ATTACHMENT_TYPES",
@@ -331,17 +331,18 @@ class Restrictions:
 
     # ----------------------------------------------------------------------- check
 
-    def check_attachments(self, attachments: object, ctx: Ctx, path: Path) -> None:
-        """Report into ``ctx`` what the integration would reject in the WIRE ``attachments``.
+    def check_uploads(self, uploads: object, ctx: Ctx, path: Path) -> None:
+        """Report into ``ctx`` what the integration would reject in the WIRE uploads.
 
-        ``attachments`` is the body's list (None when absent); anything that is
-        not a list, and items or fields of the wrong type, are left to the core's
-        schema checks. ``path`` is the tuple path of the attachments array.
+        ``uploads`` is the body's array of attachment objects (None when absent;
+        the operation's ``uploads`` names it); anything that is not a list, and
+        items or fields of the wrong type, are left to the core's schema checks.
+        ``path`` is the tuple path of that array.
         """
-        if attachments is None:
+        if uploads is None:
             items: Sequence[object] = ()
-        elif isinstance(attachments, list):
-            items = attachments
+        elif isinstance(uploads, list):
+            items = uploads
         else:
             return
         types = dict(self._types)

@@ -18,7 +18,7 @@ from kombo_validate.context import Ctx, fast_pointer
 from kombo_validate.issues import pointer
 from kombo_validate.jsondata import walk_any
 from kombo_validate.questions import Questions, _Question
-from kombo_validate.rules.attachments import (
+from kombo_validate.rules.attachment import (
     content_type_plain,
     content_type_rule,
     data_converter,

@@ -92,23 +92,23 @@ def test_the_cache_keeps_each_operation_apart() -> None:
 
 def test_the_profile_of_each_operation() -> None:
     application = Operation.from_spec(load_spec(MULTI))
-    assert (application.answers, application.attachments, application.job) == (
+    assert (application.answers, application.uploads, application.job) == (
         "screening_question_answers",
         "attachments",
         JobSource("path", ("job_id",)),
     )
-    assert application.attachments_total_warning == FACTS["*"].attachments_total_warning
+    assert application.uploads_total_warning == FACTS["*"].uploads_total_warning
     assert application.in_path() == (Parameter("job_id", "path", True, {"type": "string"}),)
     assert application.label == "POST /ats/jobs/{job_id}/applications"
     candidate = Operation.from_spec(load_spec(MULTI, operation="PostAtsCandidates"))
-    assert (candidate.answers, candidate.attachments, candidate.job) == (
+    assert (candidate.answers, candidate.uploads, candidate.job) == (
         "screening_question_answers",
         "attachments",
         JobSource("body", ("application", "job_id")),
     )
     employee = Operation.from_spec(load_spec(MULTI, operation="PatchHrisEmployeesEmployeeId"))
-    assert (employee.answers, employee.attachments, employee.job) == (None, None, None)
-    assert employee.attachments_total_warning is None
+    assert (employee.answers, employee.uploads, employee.job) == (None, None, None)
+    assert employee.uploads_total_warning is None
     assert employee.named("PATCH /hris/employees/{employee_id}")
     assert employee.named("PatchHrisEmployeesEmployeeId")
     assert not employee.named("POST /hris/employees/{employee_id}")
@@ -116,7 +116,7 @@ def test_the_profile_of_each_operation() -> None:
 
 def test_the_bundled_spec_profile() -> None:
     op = Operation.from_spec(load_spec(None))
-    assert (op.id, op.label, op.answers, op.attachments, op.job) == (
+    assert (op.id, op.label, op.answers, op.uploads, op.job) == (
         "PostAtsJobsJobIdApplications",
         "POST /ats/jobs/{job_id}/applications",
         "screening_question_answers",
@@ -134,8 +134,8 @@ def test_every_write_operation_of_the_full_spec_has_a_profile(full_spec_path: Pa
             continue
         op = Operation.from_spec(load_spec(full_spec_path, operation=ref.id))
         assert (op.id, op.method, op.path) == (ref.id, ref.method.upper(), ref.path)
-        if op.answers or op.attachments:
-            hooks[op.id] = (op.answers, op.attachments, op.job and op.job.location)
+        if op.answers or op.uploads:
+            hooks[op.id] = (op.answers, op.uploads, op.job and op.job.location)
     assert hooks["PostAtsCandidates"] == ("screening_question_answers", "attachments", "body")
     assert hooks["PostAtsJobsJobIdApplications"] == (
         "screening_question_answers",

@@ -66,7 +66,7 @@ def att(kind: str = "CV", n: int = 5, ct: str = "application/pdf", **kw: Any) ->
 
 def run(r: Restrictions, attachments: Any) -> list[tuple[str, str, str]]:
     ctx = Ctx()
-    r.check_attachments(attachments, ctx, ("attachments",))
+    r.check_uploads(attachments, ctx, ("attachments",))
     return [(i.path, i.code, i.severity) for i in ctx.issues]
 
 
@@ -188,7 +188,7 @@ def test_everything_at_once_in_document_order() -> None:
 
 def test_messages() -> None:
     ctx = Ctx()
-    R.check_attachments([att("CV", 11, "image/png")], ctx, ("attachments",))
+    R.check_uploads([att("CV", 11, "image/png")], ctx, ("attachments",))
     assert [i.message for i in ctx.issues] == [
         "This CV file is 11 bytes; the integration accepts at most 10 bytes.",
         "This integration does not accept 'image/png' for CV attachments; "

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kombo_validate import Validator
-from kombo_validate.rules.attachments import _SLICE
+from kombo_validate.rules.attachment import _SLICE
 
 from .helpers import minimal, pairs, with_attachment
 
@@ -344,7 +344,7 @@ def test_non_string_key(validator: Validator) -> None:
     ],
 )
 def test_base64_long_and_short_agree(tail: str, ok: bool) -> None:
-    from kombo_validate.rules.attachments import is_base64
+    from kombo_validate.rules.attachment import is_base64
 
     long_prefix = "QUJD" * 2000  # over the length where jsonschema-rs checks first
     assert is_base64(tail) is (ok or tail == "")
@@ -380,7 +380,7 @@ def test_base64_verdicts_without_pybase64s_c_extension(
     """pybase64 falls back to pure Python where it has no wheel: same verdicts."""
     from pybase64 import _fallback
 
-    monkeypatch.setattr("kombo_validate.rules.attachments.b64decode", _fallback.b64decode)
+    monkeypatch.setattr("kombo_validate.rules.attachment.b64decode", _fallback.b64decode)
     report = _FAST.check(with_attachment(content_type="text/plain", data=data))
     found = [p for p in pairs(report) if p[1] == "attachment.base64_invalid"]
     valid = _STRICT_BASE64.fullmatch(data) is not None

@@ -212,8 +212,8 @@ class Gen:
         """Top-level properties the job context makes necessary."""
         if name == self.model.answers_key and self.job is not None:
             return self.job.needs_answers
-        if name == self.model.attachments_key and self.restrictions is not None:
-            return _needs_attachments(self.restrictions, self.model)
+        if name == self.model.uploads_key and self.restrictions is not None:
+            return _needs_uploads(self.restrictions, self.model)
         return False
 
     def _hook(self, path: Path, name: str, node: Node, depth: int) -> Any:
@@ -223,13 +223,13 @@ class Gen:
         if name == self.model.answers_key and self.job is not None and isinstance(node, ArrNode):
             return self.job.draw_answers(self, (name,))
         if (
-            name == self.model.attachments_key
+            name == self.model.uploads_key
             and self.restrictions is not None
             and isinstance(node, ArrNode)
         ):
-            from .restricted import draw_attachments
+            from .restricted import draw_uploads
 
-            return draw_attachments(self, node, (name,), self.restrictions)
+            return draw_uploads(self, node, (name,), self.restrictions)
         return None
 
     def passthrough_entries(
@@ -489,7 +489,7 @@ class Gen:
         return text
 
 
-def _needs_attachments(restrictions: Restrictions, model: Model) -> bool:
+def _needs_uploads(restrictions: Restrictions, model: Model) -> bool:
     from .restricted import minimum_counts
 
     return any(minimum_counts(restrictions, model).values())

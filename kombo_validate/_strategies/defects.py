@@ -95,7 +95,7 @@ class _Cases:
         self.restricted = gen.restrictions is not None
         #: where the operation takes answers and attachments ("" for none: no path starts so)
         self.answers = gen.model.answers_key or ""
-        self.attachments = gen.model.attachments_key or ""
+        self.uploads = gen.model.uploads_key or ""
         #: the node each path was declared with, and the node its value was drawn from
         self.declared: dict[Path, Node] = {}
         self.drawn: dict[Path, Node] = {}
@@ -122,18 +122,18 @@ class _Cases:
                 return False
             info: AnswerInfo = self.gen.answered[int(path[1])]
             return not info.has_dependents
-        if self.restricted and path[:1] == (self.attachments,):
+        if self.restricted and path[:1] == (self.uploads,):
             # counts per type must not move: not the array, nor an attachment's type
             return len(path) > 1 and path[2:3] != ("type",)
         return True
 
     def keep_shape(self, path: Path) -> bool:
         """Restricted attachments keep their type (and stay objects): counts must not move."""
-        return self.restricted and path[:1] == (self.attachments,)
+        return self.restricted and path[:1] == (self.uploads,)
 
     def sized(self, path: Path) -> bool:
         """Whether a file's size is limited here (by restrictions or a FILE question)."""
-        return (self.restricted and path[:1] == (self.attachments,)) or (
+        return (self.restricted and path[:1] == (self.uploads,)) or (
             self.job is not None and path[:1] == (self.answers,)
         )
 
@@ -397,10 +397,10 @@ def _answer_value(cases: _Cases, path: Path, q: dict[str, Any], answer: Any) -> 
 
 def _restrictions(cases: _Cases) -> None:
     """Defects against the integration's attachment restrictions."""
-    at = cases.attachments
+    at = cases.uploads
     restrictions = cases.gen.restrictions
     model = cases.gen.model
-    arr = model.attachments
+    arr = model.uploads
     if restrictions is None or arr is None or not isinstance(arr.items, ObjNode):
         return
     body = cases.body

@@ -18,7 +18,7 @@ from functools import lru_cache
 from hypothesis import strategies as st
 
 from ..patterns import ecma_regex, to_python_regex
-from ..rules.attachments import GENERIC_CONTENT_TYPES
+from ..rules.attachment import GENERIC_CONTENT_TYPES
 from ..rules.countries import alpha2_codes
 
 __all__ = [

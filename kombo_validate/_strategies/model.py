@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..rules import RULES, Where
-from ..rules.attachments import is_attachment_schema
+from ..rules.attachment import is_attachment_schema
 from ..schemas import merge_all_of, schema_types
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ class Model:
     root: ObjNode
     #: the top-level arrays the operation takes screening answers and attachments in
     answers_key: str | None = None
-    attachments_key: str | None = None
+    uploads_key: str | None = None
 
     @property
     def answers(self) -> ArrNode | None:
@@ -129,8 +129,8 @@ class Model:
         return prop.node if prop is not None and isinstance(prop.node, ArrNode) else None
 
     @property
-    def attachments(self) -> ArrNode | None:
-        prop = None if self.attachments_key is None else self.root.prop(self.attachments_key)
+    def uploads(self) -> ArrNode | None:
+        prop = None if self.uploads_key is None else self.root.prop(self.uploads_key)
         if prop is None or not isinstance(prop.node, ArrNode):
             return None
         items = prop.node.items
@@ -154,7 +154,7 @@ def model_of(validator: Validator) -> Model:
     if not isinstance(root, ObjNode):  # pragma: no cover - load_spec refuses these
         raise ValueError("the request body schema is not an object schema")
     operation = validator.operation
-    return Model(root, operation.answers, operation.attachments)
+    return Model(root, operation.answers, operation.uploads)
 
 
 def _number(value: object) -> float | None:

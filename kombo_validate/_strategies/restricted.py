@@ -22,14 +22,14 @@ from .model import ArrNode, Model, ObjNode, StrNode
 if TYPE_CHECKING:
     from .bodies import Gen
 
-__all__ = ["count_ranges", "draw_attachments", "minimum_counts", "warning_free"]
+__all__ = ["count_ranges", "draw_uploads", "minimum_counts", "warning_free"]
 
 #: how many more than the minimum of a type a body holds at most
 _SPREAD = 2
 
 
 def _kinds(model: Model) -> tuple[str, ...]:
-    arr = model.attachments
+    arr = model.uploads
     item = arr.items if arr is not None else None
     prop = item.prop("type") if isinstance(item, ObjNode) else None
     if prop is not None and isinstance(prop.node, StrNode) and prop.node.enum:
@@ -61,7 +61,7 @@ def count_ranges(restrictions: Restrictions, model: Model) -> dict[str, tuple[in
 
 
 def content_type_pattern(model: Model) -> str | None:
-    arr = model.attachments
+    arr = model.uploads
     item = arr.items if arr is not None else None
     prop = item.prop("content_type") if isinstance(item, ObjNode) else None
     return prop.node.pattern if prop is not None and isinstance(prop.node, StrNode) else None
@@ -83,7 +83,7 @@ def minimum_counts(restrictions: Restrictions, model: Model) -> dict[str, int]:
     return {k: lo for k, (lo, _) in count_ranges(restrictions, model).items()}
 
 
-def draw_attachments(
+def draw_uploads(
     gen: Gen, node: ArrNode, path: tuple[str | int, ...], restrictions: Restrictions
 ) -> Any:
     """``(raw, wire)`` attachments for the restrictions, or OMIT when none are drawn."""

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .attachments import (
+from .attachment import (
     BASE64_FORMAT,
     attachment_rule,
     attachment_strict,
