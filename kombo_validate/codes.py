@@ -201,6 +201,11 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
         "or empty segments: not sent (the transport)",
     ),
     ("body.not_json", _E, "a response body that is empty or not JSON"),
+    (
+        "record.not_json",
+        _E,
+        "a batch record given as text that is not JSON (`kombo_validate.batch`)",
+    ),
     ("response.status", _E, "a status code the spec defines no response for"),
     # -- the command line
     ("file.unreadable", _E, "the file cannot be read (it does not exist, no permission …)"),

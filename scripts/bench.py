@@ -43,7 +43,7 @@ for _p in (str(ROOT), str(SCRIPTS)):
 import bench_bodies as bodies  # noqa: E402
 
 SDK_MODEL = "PostAtsJobsJobIDApplicationsRequestBody"
-GROUPS = ("hot", "cold", "memory", "cli", "scale")
+GROUPS = ("hot", "cold", "memory", "cli", "scale", "batch")
 
 
 # ----------------------------------------------------------------------------- settings
@@ -954,6 +954,31 @@ def scale_rows(s: Settings, kv: Any, why: str) -> list[Row]:
     return rows
 
 
+def batch_rows(s: Settings, kv: Any, why: str) -> list[Row]:
+    """NDJSON records through ``kombo_validate.batch`` on a Dask LocalCluster vs the loop."""
+    n = 20_000 if s.fixtures < 10_000 else 200_000
+    what = f"batch: {n:,} NDJSON records, Dask cluster (records/s)"
+    if kv is None:
+        return [skip("batch", what, why, unit="files/s")]
+    if importlib.util.find_spec("distributed") is None:
+        return [skip("batch", what, "dask[distributed] not installed (the dask extra)")]
+    import bench_batch
+
+    got = bench_batch.measure(n)
+    return [
+        Row(
+            "batch",
+            what,
+            unit="files/s",
+            ours=n / got["cluster"],
+            peer=n / got["sequential"],
+            peer_name="the same records in a plain loop",
+            higher_is_better=True,
+            note=f"{got['workers']} worker processes, start-up excluded; outcomes {got['counts']}",
+        ).settle()
+    ]
+
+
 # ----------------------------------------------------------------------------- output
 
 
@@ -1091,6 +1116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "memory": memory_rows,
         "cli": cli_rows,
         "scale": scale_rows,
+        "batch": batch_rows,
     }
     for group in groups:
         try:
