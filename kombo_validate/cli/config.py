@@ -20,6 +20,7 @@ that operation, the mapping unused.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Iterable
@@ -49,11 +50,11 @@ class Config(NamedTuple):
     operations: tuple[tuple[str, str], ...]
 
     def where(self, key: str) -> str:
-        """``kombo-validate.toml: [operations] "x/**"`` — a key, named for a message."""
+        """``kombo-validate.toml: [operations] "x/**"``: a key, named for a message."""
         if key in _KEYS:
             return f"{self.file}: {'.'.join(filter(None, (self.table, key)))}"
         table = ".".join(filter(None, (self.table, "operations")))
-        return f"{self.file}: [{table}] {key!r}"
+        return f"{self.file}: [{table}] {json.dumps(key, ensure_ascii=False)}"
 
     def operation_for(self, path: str) -> str | None:
         """The operation the first matching pattern names for ``path``, or None."""
@@ -68,6 +69,12 @@ class Config(NamedTuple):
         return None
 
 
+def _shown(path: Path) -> str:
+    """``path`` as messages name it: relative to the current directory when below it."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith(os.pardir) else relative
+
+
 def _toml(path: Path) -> dict[str, Any]:
     import importlib
 
@@ -77,9 +84,9 @@ def _toml(path: Path) -> dict[str, Any]:
         data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
         return data
     except (OSError, UnicodeError) as exc:
-        raise OptionError(f"{path}: cannot be read: {exc}") from None
+        raise OptionError(f"{_shown(path)}: cannot be read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise OptionError(f"{path}: not valid TOML: {exc}") from None
+        raise OptionError(f"{_shown(path)}: not valid TOML: {exc}") from None
 
 
 def find_config(start: Path | None = None) -> Config | None:
@@ -102,7 +109,7 @@ def find_config(start: Path | None = None) -> Config | None:
 
 
 def _config(path: Path, table: str, data: Any) -> Config:
-    shown = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+    shown = _shown(path)
     draft = Config(shown, table, str(path.parent), None, None, ())
     if not isinstance(data, dict):
         raise OptionError(f"{draft.where('')}: expected a table")
@@ -185,7 +192,7 @@ def resolve(
     if operation is not None or config is None or not config.operations:
         where = "--operation"
         if operation is None and config is not None and config.operation is not None:
-            operation, where = config.operation, config.where("operation")
+            operation, where = config.operation, config.where("operation") + " ="
         return Resolved(build_validator(spec, operation, where, spec_where), None)
     mapped: dict[str, Any] = {}
     for pattern, name in config.operations:
@@ -201,6 +208,6 @@ def resolve(
             by_file[path] = mapped[chosen]
     default = None
     if unmapped:
-        where = config.where("operation") if config.operation is not None else "--operation"
+        where = config.where("operation") + " =" if config.operation else "--operation"
         default = build_validator(spec, config.operation, where, spec_where)
     return Resolved(default, by_file)

@@ -26,7 +26,7 @@ def run_schema(options: Any, out: TextIO, err: TextIO) -> int:
         spec, spec_where = config.spec, config.where("spec")
     where = "--operation"
     if operation is None and config is not None and config.operation is not None:
-        operation, where = config.operation, config.where("operation")
+        operation, where = config.operation, config.where("operation") + " ="
     validator = build_validator(spec, operation, where, spec_where)
     out.write(json.dumps(editor_schema(validator), indent=2, ensure_ascii=False) + "\n")
     return 0
