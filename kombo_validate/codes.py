@@ -186,6 +186,12 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
         _E,
         "a required parameter is missing (`#path/job_id`, `#header/X-Integration-Id`)",
     ),
+    (
+        "param.unknown",
+        _E,
+        "a path parameter the operation's path does not have, or an `X-Integration-Id` for an "
+        "operation that takes none",
+    ),
     ("param.empty", _E, "a parameter that is empty or blank (or `remote:` alone)"),
     (
         "param.format",
@@ -193,7 +199,7 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
         "a parameter of the wrong form: not a Kombo id or `remote:` + id, not `<tool>:<id>`, "
         "whitespace around it, a control character",
     ),
-    ("param.unencoded", _E, "a job id with `/` or `#` not percent-encoded"),
+    ("param.unencoded", _E, "a path parameter (the job id…) with `/` or `#` not percent-encoded"),
     (
         "path.ambiguous",
         _E,

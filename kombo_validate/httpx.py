@@ -1,4 +1,4 @@
-"""httpx transports that check Create-application requests before they leave the process.
+"""httpx transports that check write requests before they leave the process.
 
 Put one under the official SDK (or any httpx client)::
 
@@ -7,17 +7,19 @@ Put one under the official SDK (or any httpx client)::
     from kombo_validate.httpx import ValidatingTransport
 
     kombo = Kombo(integration_id="join:HWUTwvyx2wLoSUHphiWVrp28", api_key=KEY,
-                  client=httpx.Client(transport=ValidatingTransport()))
+                  client=httpx.Client(transport=ValidatingTransport(spec="kombo-openapi.json")))
 
-A ``POST`` whose path ends with the operation's path (``/ats/jobs/{job_id}/applications``,
-after any prefix such as ``/v1``) is checked: the job id in the path, the
-``X-Integration-Id`` header and the JSON body. Any error raises
-:class:`~kombo_validate.PayloadError` and nothing is sent; otherwise a new request
-goes out with the normalised body, encoded as the SDK encodes it
-(``json.dumps(body, separators=(",", ":"))``: compact, ASCII with ``\\uXXXX``
-escapes, so a body that needed no change goes out byte for byte as the SDK
-made it) and a matching ``Content-Length``. Every other request passes through
-untouched.
+Every request whose method and path are those of a write operation of the spec
+(``spec=``, default: the bundled document; ``operations=`` to check only some) is
+checked, after any prefix of the path (``/v1``): its path parameters, the
+``X-Integration-Id`` header and the JSON body, by that operation's
+:class:`~kombo_validate.Validator` (built on the first such request, then kept).
+Any error raises :class:`~kombo_validate.PayloadError` and nothing is sent;
+otherwise a new request goes out with the normalised body, encoded as the SDK
+encodes it (``json.dumps(body, separators=(",", ":"))``: compact, ASCII with
+``\\uXXXX`` escapes, so a body that needed no change goes out byte for byte as
+the SDK made it) and a matching ``Content-Length``. Every other request (a GET,
+an operation of no JSON body, another host's API) passes through untouched.
 
 A transport replaces the client's own (``verify``, ``proxy``, ``retries``,
 ``http2`` are options of ``httpx.HTTPTransport``): pass a configured one as ``inner``.
@@ -26,9 +28,8 @@ A transport replaces the client's own (``verify``, ``proxy``, ``retries``,
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Generic, TypeVar
 from urllib.parse import unquote
 
 try:
@@ -38,16 +39,11 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
         "kombo_validate.httpx needs httpx: pip install 'kombo_validate[httpx]'"
     ) from exc
 
-from .api import Validator, default_validator
+from .api import Validator
 from .issues import Issue, PayloadError, Report, excerpt
-from .request import (
-    JOB_ID,
-    RequestPlan,
-    integration_id_issues,
-    job_id_issues,
-    request_plan,
-)
+from .request import RequestPlan, integration_id_issues, path_param_issues, request_plan
 from .responses import parse_json
+from .routing import Match, OperationTable, Route, normalise_path, operation_table
 
 __all__ = ["AsyncValidatingTransport", "ValidatingTransport", "encode_body", "normalise_path"]
 
@@ -60,55 +56,15 @@ def encode_body(body: Any) -> bytes:
     return json.dumps(body, separators=(",", ":")).encode("utf-8")
 
 
-def _route(template: str, flags: int = 0) -> re.Pattern[str]:
-    """``.../ats/jobs/{job_id}/applications`` at the end of a raw path, after any prefix."""
-    parts = re.split(r"\{([^{}]+)\}", template)
-    regex = "".join(
-        "(.+?)" if i % 2 else re.escape(part) for i, part in enumerate(parts)
-    )  # a parameter spanning segments is caught, then refused
-    return re.compile(f"^(?:.*?){regex}$", flags)
-
-
-_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
-#: RFC 3986 §2.3: a router decodes these before matching, so ``applicati%6Fns`` is ``applications``
-_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-
-
-def _decoded_unreserved(match: re.Match[str]) -> str:
-    char = chr(int(match.group(1), 16))
-    return char if char in _UNRESERVED else match.group(0)
-
-
-def normalise_path(raw: str) -> str:
-    """A raw request path as a router matches it (RFC 3986 §6.2.2): percent-encoded
-    unreserved characters decoded, and one trailing ``/`` dropped."""
-    path = _ESCAPE.sub(_decoded_unreserved, raw) if "%" in raw else raw
-    return path[:-1] if len(path) > 1 and path.endswith("/") else path
-
-
-def _loosened(path: str) -> str:
-    """What a lenient router might also take for the same route: ``;`` parameters of a
-    segment dropped and empty segments collapsed (compared ignoring case)."""
-    segments = [segment.split(";", 1)[0] for segment in path.split("/")]
-    return "/" + "/".join(segment for segment in segments if segment)
-
-
 class _Guard:
     """What both transports share: matching, checking and rebuilding one request."""
 
-    __slots__ = (
-        "_loose",
-        "_names",
-        "_on_report",
-        "_plan",
-        "_questions",
-        "_restrictions",
-        "_route",
-        "_v",
-    )
+    __slots__ = ("_on_report", "_questions", "_restrictions", "_table")
 
     def __init__(
         self,
+        spec: Any,
+        operations: Iterable[str] | None,
         questions: QuestionsArg,
         restrictions: RestrictionsArg,
         validator: Validator | None,
@@ -117,11 +73,14 @@ class _Guard:
         from .questions import Questions
         from .restrictions import Restrictions
 
-        self._v = validator or default_validator()
-        self._plan: RequestPlan = request_plan(self._v)
-        self._route = _route(self._plan.path)
-        self._loose = _route(self._plan.path, re.IGNORECASE)
-        self._names = re.findall(r"\{([^{}]+)\}", self._plan.path)
+        if validator is not None:
+            if spec is not None or operations is not None:
+                raise TypeError("pass validator= (one operation) or spec=/operations=, not both")
+            self._table = OperationTable.single(validator)
+        elif operations is None:
+            self._table = operation_table(spec)  # shared: each Validator is built once
+        else:
+            self._table = OperationTable(spec, operations=operations)
         self._on_report = on_report
         if questions is None or (callable(questions) and not isinstance(questions, Mapping)):
             self._questions: QuestionsArg = questions
@@ -145,76 +104,41 @@ class _Guard:
         else:
             self._restrictions = Restrictions.coerce(restrictions)
 
-    def job_id_of(self, request: httpx.Request) -> tuple[str, bool] | None:
-        """``(raw job-id segment, spilled)`` if ``request`` is this operation, else None.
-
-        ``spilled``: the job id left its path segment through an unencoded ``/``,
-        ``?`` or ``#``, so the request would reach another route.
+    def match(self, request: httpx.Request) -> Match | None:
+        """The checked operation ``request`` is, with its raw path parameters, or None.
 
         The path is matched as a router matches it (:func:`normalise_path`: a trailing
-        ``/`` and ``%6F`` for ``o`` make no difference). A path that differs from the
-        operation's only in case, ``;`` parameters or doubled slashes may or may not
-        reach it, depending on the server: :class:`PayloadError` (``path.ambiguous``),
-        nothing is sent.
+        ``/`` and ``%6F`` for ``o`` make no difference). A path that differs from a
+        checked operation's only in case, ``;`` parameters or doubled slashes may or
+        may not reach it, depending on the server: :class:`PayloadError`
+        (``path.ambiguous``), nothing is sent.
         """
-        if request.method.upper() != self._plan.method:
-            return None
         raw = request.url.raw_path.decode("ascii", "replace")
-        group = 1 + self._names.index(JOB_ID)
-        path = normalise_path(raw.split("?", 1)[0])
-        m = self._route.match(path)
-        if m is not None:
-            return m.group(group), "/" in m.group(group)
-        fragment = request.url.fragment
-        m = self._route.match(normalise_path(raw) + ("#" + fragment if fragment else ""))
-        if m is not None:
-            return m.group(group), True
-        if self._loose.match(_loosened(path)):
-            raise PayloadError([self._ambiguous(path)])
-        return None
-
-    def _ambiguous(self, path: str) -> Issue:
-        return Issue(
-            "",
-            "path.ambiguous",
-            f"{self._plan.method} {excerpt(path)} differs from {self._plan.path} only in "
-            "case, ';' parameters or empty segments, so whether it reaches that operation "
-            "depends on the server: it is not sent unchecked; send the exact path",
-        )
-
-    def _unencoded(self, segment: str) -> Issue:
-        char = next((c for c in "/?#" if c in segment), "/")
-        return Issue(
-            self._plan.job_id.pointer,
-            "param.unencoded",
-            f"the job id holds an unencoded {char!r}, so the request would reach another "
-            "route: percent-encode it (pass urllib.parse.quote(job_id, safe=':') to the SDK)",
-        )
-
-    def rebuild(
-        self, request: httpx.Request, found: tuple[str, bool], content: bytes
-    ) -> httpx.Request:
-        """The request to send instead of ``request``, or :class:`PayloadError`."""
-        segment, spilled = found
-        header = request.headers.get(self._plan.integration_id.name)
-        errors = integration_id_issues(header, self._plan)
+        method = request.method.upper()
         try:
-            job_id = unquote(segment, errors="strict")
-        except UnicodeDecodeError:
-            job_id = unquote(segment, errors="replace")
-            where = self._plan.job_id.pointer
-            errors.insert(0, Issue(where, "param.format", "the job id is not UTF-8 once decoded"))
-        else:
-            errors[:0] = (
-                [self._unencoded(segment)] if spilled else job_id_issues(job_id, self._plan)
-            )
+            return self._table.router.match(method, raw, request.url.fragment)
+        except LookupError as exc:
+            route: Route = exc.args[0]
+            path = normalise_path(raw.split("?", 1)[0])
+            raise PayloadError([_ambiguous(route, path)]) from None
+
+    def rebuild(self, request: httpx.Request, found: Match, content: bytes) -> httpx.Request:
+        """The request to send instead of ``request``, or :class:`PayloadError`."""
+        validator = self._table.validator(found.route.label)
+        plan = request_plan(validator)
+        header = (
+            request.headers.get(plan.integration.name) if plan.integration is not None else None
+        )
+        errors, decoded = self._path_issues(plan, found)
+        errors += integration_id_issues(header, plan)
         body, problem = parse_json(content)
         if problem is not None:
             raise PayloadError([*errors, problem])
-        report = self._v.check(
+        op = validator.operation
+        report = validator.check(
             body,
-            questions=self._questions_for(job_id),
-            restrictions=self._restrictions_for(header),
+            questions=self._questions_for(self._job_of(op, decoded, body)),
+            restrictions=self._restrictions_for(header) if op.uploads is not None else None,
         )
         if self._on_report is not None:
             self._on_report(report)
@@ -232,9 +156,42 @@ class _Guard:
             extensions=request.extensions,
         )
 
-    def _questions_for(self, job_id: str) -> Any:
+    @staticmethod
+    def _path_issues(plan: RequestPlan, found: Match) -> tuple[list[Issue], dict[str, str]]:
+        """Each path parameter's issues (decoded as the caller meant it), and the values."""
+        errors: list[Issue] = []
+        decoded: dict[str, str] = {}
+        for param in plan.path_params:
+            segment = found.values.get(param.name, "")
+            try:
+                value = unquote(segment, errors="strict")
+            except UnicodeDecodeError:
+                decoded[param.name] = unquote(segment, errors="replace")
+                message = f"{param.noun} is not UTF-8 once decoded"
+                errors.append(Issue(param.pointer, "param.format", message))
+                continue
+            decoded[param.name] = value
+            if param.name in found.spilled:
+                errors.append(_unencoded(param.pointer, param.noun, param.name, segment))
+            else:
+                errors += path_param_issues(param, value, plan.system)
+        return errors, decoded
+
+    def _job_of(self, op: Any, decoded: dict[str, str], body: Any) -> str | None:
+        """The job id whose questions apply, where the operation names its job (None:
+        no questions given, or the operation takes no answers)."""
+        if self._questions is None or op.answers is None or op.job is None:
+            return None
+        if op.job.location == "path":
+            return decoded.get(op.job.path[0])
+        node = body
+        for key in op.job.path:
+            node = node.get(key) if isinstance(node, dict) else None
+        return str.__str__(node) if isinstance(node, str) else None
+
+    def _questions_for(self, job_id: str | None) -> Any:
         q = self._questions
-        if q is None:
+        if q is None or job_id is None:
             return None
         if isinstance(q, Mapping):
             return q.get(job_id)
@@ -245,32 +202,78 @@ class _Guard:
         return r(integration_id) if callable(r) else r
 
 
-class ValidatingTransport(httpx.BaseTransport):
-    """Checks Create-application requests, then hands every request to ``inner``.
+def _ambiguous(route: Route, path: str) -> Issue:
+    return Issue(
+        "",
+        "path.ambiguous",
+        f"{route.method} {excerpt(path)} differs from {route.path} only in "
+        "case, ';' parameters or empty segments, so whether it reaches that operation "
+        "depends on the server: it is not sent unchecked; send the exact path",
+    )
+
+
+def _unencoded(where: str, noun: str, name: str, segment: str) -> Issue:
+    char = next((c for c in "/?#" if c in segment), "/")
+    return Issue(
+        where,
+        "param.unencoded",
+        f"{noun} holds an unencoded {char!r}, so the request would reach another "
+        f"route: percent-encode it (pass urllib.parse.quote({name}, safe=':') to the SDK)",
+    )
+
+
+_Inner = TypeVar("_Inner", httpx.BaseTransport, httpx.AsyncBaseTransport)
+
+
+class _Validating(Generic[_Inner]):
+    """The constructor both transports share.
+
+    ``spec``: the OpenAPI document whose write operations are checked (None: the
+    bundled one), a path or a parsed mapping; ``operations``: only these of them
+    (operationIds or ``"METHOD /path"``; an unknown one raises
+    :class:`~kombo_validate.SpecError` naming the closest). ``validator``: check
+    exactly its operation, with it (instead of ``spec``/``operations``).
 
     ``questions``: a mapping job id → that job's screening questions (compiled
-    once, here), or a callable ``job_id -> questions or None``. The job id is
-    the decoded path segment, as passed to the SDK (``"remote:123"`` included).
-    ``restrictions``: attachment restrictions for every request, or a callable
-    ``integration_id -> restrictions or None`` (the ``X-Integration-Id`` header).
-    ``on_report`` is called with each body's :class:`Report` (warnings, changes)
-    before the request is sent or refused.
+    once, here), or a callable ``job_id -> questions or None``; it applies to the
+    operations that take answers, by the job they name — the decoded path segment
+    (Create application, ``"remote:123"`` included) or the body's field (Create
+    candidate's ``application.job_id``). ``restrictions``: attachment restrictions
+    for every operation that uploads attachments, or a callable ``integration_id ->
+    restrictions or None`` (the ``X-Integration-Id`` header). ``on_report`` is
+    called with each body's :class:`Report` (warnings, changes) before the request
+    is sent or refused.
     """
+
+    _inner: _Inner
 
     def __init__(
         self,
-        inner: httpx.BaseTransport | None = None,
+        inner: _Inner | None = None,
         *,
+        spec: Any = None,
+        operations: Iterable[str] | None = None,
         questions: QuestionsArg = None,
         restrictions: RestrictionsArg = None,
         validator: Validator | None = None,
         on_report: Callable[[Report], None] | None = None,
     ) -> None:
-        self._guard = _Guard(questions, restrictions, validator, on_report)
-        self._inner = inner if inner is not None else httpx.HTTPTransport()
+        self._guard = _Guard(spec, operations, questions, restrictions, validator, on_report)
+        self._inner = inner if inner is not None else self._default_inner()
+
+    def _default_inner(self) -> _Inner:
+        raise NotImplementedError
+
+
+class ValidatingTransport(_Validating[httpx.BaseTransport], httpx.BaseTransport):
+    """Checks the spec's write requests, then hands every request to ``inner``
+    (default: ``httpx.HTTPTransport()``)."""
+
+    def _default_inner(self) -> httpx.BaseTransport:
+        return httpx.HTTPTransport()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        found = self._guard.job_id_of(request)
+        found = self._guard.match(request)
         if found is not None:
             request = self._guard.rebuild(request, found, request.read())
         return self._inner.handle_request(request)
@@ -279,23 +282,14 @@ class ValidatingTransport(httpx.BaseTransport):
         self._inner.close()
 
 
-class AsyncValidatingTransport(httpx.AsyncBaseTransport):
+class AsyncValidatingTransport(_Validating[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport):
     """The async twin of :class:`ValidatingTransport`, for ``httpx.AsyncClient``."""
 
-    def __init__(
-        self,
-        inner: httpx.AsyncBaseTransport | None = None,
-        *,
-        questions: QuestionsArg = None,
-        restrictions: RestrictionsArg = None,
-        validator: Validator | None = None,
-        on_report: Callable[[Report], None] | None = None,
-    ) -> None:
-        self._guard = _Guard(questions, restrictions, validator, on_report)
-        self._inner = inner if inner is not None else httpx.AsyncHTTPTransport()
+    def _default_inner(self) -> httpx.AsyncBaseTransport:
+        return httpx.AsyncHTTPTransport()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        found = self._guard.job_id_of(request)
+        found = self._guard.match(request)
         if found is not None:
             request = self._guard.rebuild(request, found, await request.aread())
         return await self._inner.handle_async_request(request)

@@ -17,7 +17,7 @@ ROW = re.compile(r"^\| `([^`]+)` \| (error|warning) \| (.+) \|$")
 LITERAL = re.compile(r"\"([a-z_]+\.[a-z_]+)\"")
 #: literals of that shape that are not issue codes: file names in the test-data
 #: strategies, a place named in a context error
-NOT_CODES = frozenset({"cv.pdf", "extra.pdf", "job.screening_questions"})
+NOT_CODES = frozenset({"cv.pdf", "extra.pdf", "job.screening_questions", "pyproject.toml"})
 
 
 def readme_rows() -> list[tuple[str, str, str]]:
@@ -72,7 +72,7 @@ def test_every_code_literal_in_the_package_has_a_row() -> None:
             "fixture.not_canonical",
             "internal.error",
         }
-        <= cli
+        <= cli - NOT_CODES
         <= CODES.keys()
     )
 

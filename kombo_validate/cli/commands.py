@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..issues import ContextError, SpecError
+from .config import find_config, resolve
 from .discover import expand_paths
 from .findings import Finding
 from .jobcontext import OptionError, load_context_file, pick_questions
@@ -26,6 +27,7 @@ from .lint import (
     describe_change,
     init_worker,
     lint_files,
+    validator_for,
 )
 from .loaders import LoadedFile, is_stdin, kind_of, load_file, read_stdin
 from .options import Options
@@ -41,7 +43,8 @@ def _stdin(paths: list[str]) -> bytes | Finding | None:
 
 
 def _state(options: Options, paths: list[str]) -> State:
-    """The Validator and context the options ask for, or OptionError (exit 2)."""
+    """The Validators and context the options (and a config file) ask for, or
+    OptionError (exit 2)."""
     import kombo_validate
 
     questions = restrictions = None
@@ -50,10 +53,15 @@ def _state(options: Options, paths: list[str]) -> State:
         questions = pick_questions(data, options.job_id, options.questions)
     if options.restrictions is not None:
         restrictions = load_context_file(options.restrictions, "--restrictions")
-    try:
-        validator = kombo_validate.Validator(options.spec)
-    except SpecError as exc:
-        raise OptionError(f"--spec {exc}") from None
+    resolved = resolve(options.spec, options.operation, paths, find_config())
+    validator, by_file = resolved
+    in_use = [v for v in (validator, *(by_file or {}).values()) if v is not None]
+    for option, given, hook, what in (
+        ("--questions", questions, "answers", "takes no screening question answers"),
+        ("--restrictions", restrictions, "uploads", "uploads no attachments"),
+    ):
+        if given is not None and in_use and not any(getattr(v.operation, hook) for v in in_use):
+            raise OptionError(f"{option}: {in_use[0].operation} {what}")
     compiled: list[Any] = []
     for option, raw, name in (
         ("--questions", questions, "Questions"),
@@ -76,12 +84,12 @@ def _state(options: Options, paths: list[str]) -> State:
         options.input_format,
         _stdin(paths),
     )
-    return State(lint_options, validator, compiled[0], compiled[1])
+    return State(lint_options, validator, compiled[0], compiled[1], by_file)
 
 
 def run_lint(options: Options, out: TextIO, err: TextIO) -> int:
-    state = _state(options, options.paths)
     files, path_findings = expand_paths(options.paths)
+    state = _state(options, files)
     reporter = REPORTERS[options.format](out, err, quiet=options.quiet)
     # --quiet drops warnings from the text/github output unless they fail (--strict)
     hide_warnings = options.quiet and not options.strict and options.format != "json"
@@ -117,7 +125,8 @@ def _checked(path: str, state: State) -> tuple[LoadedFile, Checked]:
     """The file, and for each payload: (document, findings, report or None)."""
     options = state.options
     loaded = load_file(path, kind_of(path) or options.input_format, stdin=options.stdin)
-    return loaded, [(doc, *check_document(doc, loaded.path)) for doc in loaded.documents]
+    validator = validator_for(path)
+    return loaded, [(doc, *check_document(doc, loaded.path, validator)) for doc in loaded.documents]
 
 
 def _findings(loaded: LoadedFile, results: Checked) -> list[Finding]:

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator
 from .findings import Finding
 from .loaders import kind_of
 
-__all__ = ["SKIPPED_DIRS", "expand_paths"]
+__all__ = ["SKIPPED_DIRS", "expand_paths", "fits"]
 
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__"})
 
@@ -95,6 +95,10 @@ def _fits(pattern: list[str], names: list[str]) -> bool:
     if not names or (names[0].startswith(".") and not first.startswith(".")):
         return False
     return _component(first).match(names[0]) is not None and _fits(rest, names[1:])
+
+
+#: whether path components match a pattern's components (``**``: any folders)
+fits = _fits
 
 
 def _glob(arg: str) -> list[str]:

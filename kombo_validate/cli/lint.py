@@ -31,6 +31,7 @@ __all__ = [
     "lint_file",
     "lint_files",
     "payload",
+    "validator_for",
 ]
 
 
@@ -65,12 +66,14 @@ class FileResult(NamedTuple):
 
 class State(NamedTuple):
     """A built Validator and compiled job context (``Questions``/``Restrictions`` or
-    None), with the options they came from."""
+    None), with the options they came from; ``by_file``: the Validator of each file a
+    config maps to an operation (the others get ``validator``)."""
 
     options: LintOptions
     validator: Any
     questions: Any
     restrictions: Any
+    by_file: Any = None
 
 
 class _State:
@@ -79,13 +82,26 @@ class _State:
     validator: Any = None
     questions: Any = None
     restrictions: Any = None
+    by_file: Any = None
     options = LintOptions()
 
 
 def init_worker(state: State) -> None:
     """Install a built state in this process (a pool initializer; with ``fork``
     the parent's objects are inherited, with ``spawn`` they are rebuilt by pickle)."""
-    _State.options, _State.validator, _State.questions, _State.restrictions = state
+    (
+        _State.options,
+        _State.validator,
+        _State.questions,
+        _State.restrictions,
+        _State.by_file,
+    ) = state
+
+
+def validator_for(path: str) -> Any:
+    """The Validator that checks the file ``path`` (as named on the command line)."""
+    by_file = _State.by_file
+    return _State.validator if by_file is None else by_file.get(path, _State.validator)
 
 
 def describe_change(change: Change) -> str:
@@ -94,25 +110,32 @@ def describe_change(change: Change) -> str:
     return f"{where}: {excerpt(change.before)} → {after} ({change.reason})"
 
 
-def payload(doc: Document) -> Any:
+def payload(doc: Document, validator: Any = None) -> Any:
     """The data a document stands for (YAML: plain numbers the schema wants as strings
     are the strings written, see ``yamltypes``)."""
     root = getattr(doc, "root", None)  # a YamlDocument (not imported: PyYAML is lazy)
     if root is not None:
         from .yamltypes import coerce_strings
 
-        return coerce_strings(doc.data, root, _State.validator.request_schema)
+        schema = (validator or _State.validator).request_schema
+        return coerce_strings(doc.data, root, schema)
     return doc.data
 
 
-def check_document(doc: Document, path: str) -> tuple[list[Finding], Any]:
-    """Findings for one document, and its report (None if the validator failed)."""
+def check_document(doc: Document, path: str, validator: Any = None) -> tuple[list[Finding], Any]:
+    """Findings for one document, and its report (None if the validator failed);
+    ``validator``: the file's (default: the one for every file). The job context goes
+    to the operations that take it."""
+    validator = validator or _State.validator
     try:
         if _State.options.response:
-            report = _check_response(doc.data)
+            report = _check_response(doc.data, validator)
         else:
-            report = _State.validator.check(
-                payload(doc), questions=_State.questions, restrictions=_State.restrictions
+            op = validator.operation
+            report = validator.check(
+                payload(doc, validator),
+                questions=_State.questions if op.answers is not None else None,
+                restrictions=_State.restrictions if op.uploads is not None else None,
             )
     except Exception as exc:  # a validator bug must not hide the other files' results
         line, column = doc.locate("")
@@ -130,12 +153,12 @@ def check_document(doc: Document, path: str) -> tuple[list[Finding], Any]:
     return findings, report
 
 
-def _check_response(data: Any) -> Any:
+def _check_response(data: Any, validator: Any) -> Any:
     """A response fixture: ``"status": "success"`` is a 200, anything else Kombo's error."""
     from ..responses import check_response
 
     status = 200 if isinstance(data, dict) and data.get("status") == "success" else 400
-    return check_response(status, data, validator=_State.validator)
+    return check_response(status, data, validator=validator)
 
 
 def lint_file(path: str) -> FileResult:
@@ -149,6 +172,7 @@ def lint_file(path: str) -> FileResult:
 
 def _lint_file(path: str) -> FileResult:
     options = _State.options
+    validator = validator_for(path)
     read = _stat(path) if options.fix else None  # before reading: a later change is seen
     kind = kind_of(path) or options.input_format
     loaded = load_file(path, kind, duplicates=options.strict, stdin=options.stdin)
@@ -157,7 +181,7 @@ def _lint_file(path: str) -> FileResult:
     notes: list[tuple[int, int, str]] = []
     bodies: dict[int, Any] = {}
     for doc in loaded.documents:
-        found, report = check_document(doc, path)
+        found, report = check_document(doc, path, validator)
         findings.extend(found)
         if report is None or not report.ok or not report.changes:
             continue
@@ -184,7 +208,7 @@ def _lint_file(path: str) -> FileResult:
     fixed = False
     if bodies:
         try:
-            fixed = _write_fixed(loaded, bodies, read)
+            fixed = _write_fixed(loaded, bodies, read, validator)
         except Exception as exc:  # FixError, FixRefused, a bug: the file stays as it was
             notes = []
             findings.extend(_not_fixed(loaded, exc))
@@ -217,7 +241,10 @@ def _not_fixed(loaded: LoadedFile, exc: Exception) -> list[Finding]:
 
 
 def _write_fixed(
-    loaded: LoadedFile, bodies: dict[int, Any], read: os.stat_result | None = None
+    loaded: LoadedFile,
+    bodies: dict[int, Any],
+    read: os.stat_result | None = None,
+    validator: Any = None,
 ) -> bool:
     """Rewrite the file with the canonical bodies; False when the text is unchanged.
 
@@ -242,7 +269,7 @@ def _write_fixed(
     """
     from .fix import FixError, fixed_text
 
-    new_text = fixed_text(loaded, bodies, payload)
+    new_text = fixed_text(loaded, bodies, lambda doc: payload(doc, validator))
     if new_text == loaded.text:
         return False
     try:

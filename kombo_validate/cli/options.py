@@ -55,6 +55,15 @@ def _input_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _operation_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--operation",
+        metavar="ID",
+        help="the operation the payloads are for (operationId or 'METHOD /path'; default: a "
+        "config file's folder mapping, else Create application)",
+    )
+
+
 def _format_option(parser: argparse.ArgumentParser, where: str = "") -> None:
     parser.add_argument(
         "--format",
@@ -97,8 +106,8 @@ def _build() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser
 
     parser = argparse.ArgumentParser(
         prog=PROG,
-        description="Lint and prepare Kombo 'Create application' payloads "
-        "(POST /ats/jobs/{job_id}/applications).",
+        description="Lint and prepare payloads of Kombo's write operations (default: "
+        "Create application, POST /ats/jobs/{job_id}/applications; see --operation).",
         epilog="Exit codes: 0 no errors, 1 errors found, 2 usage error.",
     )
     parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
@@ -111,6 +120,7 @@ def _build() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser
         "paths", nargs="+", metavar="PATH", help="file, directory or glob; '-' reads stdin"
     )
     _context_options(lint)
+    _operation_option(lint)
     _input_options(lint)
     _format_option(lint)
     lint.add_argument(
@@ -141,6 +151,7 @@ def _build() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser
     )
     check.add_argument("paths", nargs="+", metavar="FILE", help="a fixture; '-' reads stdin")
     _context_options(check)
+    _operation_option(check)
     _input_options(check)
     _format_option(check, " (json: an array of reports with changes and the wire body)")
 
@@ -151,6 +162,7 @@ def _build() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser
     )
     prepare.add_argument("file", metavar="FILE", help="a fixture; '-' reads stdin")
     _context_options(prepare)
+    _operation_option(prepare)
     _input_options(prepare)
     _format_option(prepare, " on stderr (stdout holds the body)")
 
@@ -170,11 +182,7 @@ def _build() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser
     schema.add_argument(
         "--spec", metavar="FILE", help="OpenAPI document to read (default: bundled)"
     )
-    schema.add_argument(
-        "--operation",
-        metavar="ID",
-        help="the operation (operationId or 'METHOD /path'; default: Create application)",
-    )
+    _operation_option(schema)
     return parser, {name: commands.choices[name] for name in COMMAND_NAMES}
 
 

@@ -9,29 +9,24 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from ..issues import SpecError
-from .jobcontext import OptionError
-
 __all__ = ["run_schema"]
 
 
 def run_schema(options: Any, out: TextIO, err: TextIO) -> int:
-    """Print the schema of ``options.spec``'s operation (``options.operation``: None, or
-    that operation as ``METHOD /path``, its path or its operationId)."""
-    import kombo_validate
-
+    """Print the schema of ``options.spec``'s operation (``options.operation``: None for
+    Create application, an operationId, ``METHOD /path`` or a path with one write
+    operation)."""
     from ..editor_schema import editor_schema
+    from .config import build_validator, find_config
 
-    try:
-        validator = kombo_validate.Validator(options.spec)
-    except SpecError as exc:
-        raise OptionError(f"--spec {exc}") from None
-    operation = getattr(options, "operation", None)
-    # the operation's id, "METHOD /path", or its path alone
-    if operation is not None and not (
-        validator.operation.named(operation) or operation == validator.operation.path
-    ):
-        op = validator.operation
-        raise OptionError(f"--operation {operation}: the spec defines only {op} ({op.id})")
+    spec, operation = options.spec, getattr(options, "operation", None)
+    config = find_config()
+    spec_where = "--spec"
+    if spec is None and config is not None and config.spec is not None:
+        spec, spec_where = config.spec, config.where("spec")
+    where = "--operation"
+    if operation is None and config is not None and config.operation is not None:
+        operation, where = config.operation, config.where("operation") + " ="
+    validator = build_validator(spec, operation, where, spec_where)
     out.write(json.dumps(editor_schema(validator), indent=2, ensure_ascii=False) + "\n")
     return 0
