@@ -26,6 +26,7 @@ validator keeps the key), a generic content type is allowed, and free-form data
 from __future__ import annotations
 
 import copy
+import unicodedata
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -82,10 +83,17 @@ _DAY = (
 _TIME = "(?:[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]+)?)?)?"
 REAL_DATE = f"^(?:{_YEAR}-{_DAY}|{_LEAP}-02-29){_TIME}(?:Z|z|[+-][0-9]{{2}}:?[0-9]{{2}})?$"
 
-# rules.emails: no whitespace, one "@", a dotted domain of labels without an edge "-";
-# an uppercase domain is lowercased (a change), so it is not wire form
-_LABEL = f"[^@.A-Z{_WS}-](?:[^@.A-Z{_WS}]*[^@.A-Z{_WS}-])?"
-EMAIL = f"^[^@{_WS}]+@{_LABEL}(?:\\.{_LABEL})+$"
+# rules.emails: one "@"; a local part of RFC 5322 atext and dots, and non-ASCII letters,
+# marks, digits and symbols (no control, format or separator character); a dotted domain
+# of ASCII labels without an edge "-". An uppercase domain is lowercased (a change), so it
+# is not wire form. Only the Basic Multilingual Plane is listed: an astral character in
+# the local part (an emoji) is flagged here though the rule may take it.
+_LOCAL_NON_ASCII = _char_class(
+    c for c in map(chr, range(0x80, 0x10000)) if unicodedata.category(c)[0] in "LMNS"
+)
+_LOCAL = f"[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~{_LOCAL_NON_ASCII}-]"
+_LABEL = "[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?"
+EMAIL = f"^{_LOCAL}+@{_LABEL}(?:\\.{_LABEL})+$"
 
 # rules.uris: a scheme and no character a URI cannot hold; http(s) needs a host
 _URI_BAD = '\\u0000-\\u0020\\u007f<>"{}|\\\\^`'
