@@ -50,7 +50,8 @@ def _always(role: str) -> Callable[[dict[str, Any], Where], str]:
 
 
 #: rule name -> the role of a place where the plan builds that rule (how each role is
-#: drawn and broken: ``roles.ROLES``); both "date" rules give "date"
+#: drawn and broken: ``roles.ROLES``; "plain": drawn from the schema's own pattern, as
+#: a string no rule attaches to); both "date" rules give "date"
 BY_RULE: dict[str, Callable[[dict[str, Any], Where], str]] = {
     "date": _always("date"),
     "attachment-data": _always("data"),
@@ -291,6 +292,7 @@ def _role(s: dict[str, Any], where: Where, kinds: tuple[str, ...]) -> str:
     string rule before a converter) that the plan builds here, in ``RULES`` order."""
     for kind in kinds:
         for rule in RULES:
-            if rule.kind == kind and rule.applies(s, where) and rule.build(s, where):
-                return BY_RULE[rule.name](s, where)
+            role = BY_RULE.get(rule.name)  # every rule has one (tests/test_strategy_roles.py)
+            if role and rule.kind == kind and rule.applies(s, where) and rule.build(s, where):
+                return role(s, where)
     return "plain"
