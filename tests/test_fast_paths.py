@@ -59,6 +59,7 @@ STRINGS = [
     "SGk=\r\n",
 ]
 
+
 def _rules() -> list[tuple[str, Any, Any]]:
     """Every rule with a plain check, at every place it attaches (``RULES`` drives it)."""
     found = []
