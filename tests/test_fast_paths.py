@@ -18,19 +18,9 @@ from kombo_validate.context import Ctx, fast_pointer
 from kombo_validate.issues import pointer
 from kombo_validate.jsondata import walk_any
 from kombo_validate.questions import Questions, _Question
-from kombo_validate.rules.attachment import (
-    content_type_plain,
-    content_type_rule,
-    data_converter,
-    data_plain,
-)
-from kombo_validate.rules.countries import alpha2_codes, country_rule
-from kombo_validate.rules.dates import make_date_plain, make_date_rule
-from kombo_validate.rules.emails import email_plain, email_rule
-from kombo_validate.rules.enums import make_enum_plain, make_enum_rule
-from kombo_validate.rules.uris import make_uri_rule, uri_plain
 
 from .helpers import minimal, pairs, question, with_attachment
+from .rule_places import places
 
 STRINGS = [
     "",
@@ -69,31 +59,18 @@ STRINGS = [
     "SGk=\r\n",
 ]
 
-DATE_SCHEMA = {
-    "type": "string",
-    "format": "date-time",
-    "pattern": r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?)?Z?$",
-}
-ENUM_SCHEMA = {"type": "string", "enum": ["MALE", "FEMALE", "OTHER"]}
-
 
 def _rules() -> list[tuple[str, Any, Any]]:
-    date_plain = make_date_plain(DATE_SCHEMA)
-    enum_plain = make_enum_plain(ENUM_SCHEMA)
-    assert date_plain is not None and enum_plain is not None
-    return [
-        ("date", make_date_rule(DATE_SCHEMA), date_plain),
-        ("enum", make_enum_rule(ENUM_SCHEMA), enum_plain),
-        ("country", country_rule, alpha2_codes().__contains__),
-        ("email", email_rule, email_plain),
-        ("uri", make_uri_rule(http_only=False, code="uri.invalid"), uri_plain),
-        ("http", make_uri_rule(http_only=True, code="x"), uri_plain),
-        ("content-type", content_type_rule, content_type_plain),
-        ("data", data_converter, data_plain),
-    ]
+    """Every rule with a plain check, at every place it attaches (``RULES`` drives it)."""
+    found = []
+    for label, rule, schema, where in places():
+        plain = rule.plain(schema, where) if rule.kind != "object" else None
+        if plain is not None:
+            found.append((f"{rule.name}@{label}", rule.build(schema, where), plain))
+    return found
 
 
-@pytest.mark.parametrize(("name", "rule", "plain"), _rules(), ids=lambda x: str(x)[:12])
+@pytest.mark.parametrize(("name", "rule", "plain"), _rules(), ids=lambda x: str(x)[:60])
 @pytest.mark.parametrize("value", STRINGS)
 def test_a_plain_value_is_one_the_rule_leaves_alone(
     name: str, rule: Any, plain: Any, value: str

@@ -1,9 +1,12 @@
 """The machinery behind :mod:`kombo_validate.strategies` (needs Hypothesis).
 
-``model`` reads the request schema into nodes; ``leaves`` draws single values;
-``bodies`` draws whole bodies as (raw, wire) pairs; ``restricted`` and
-``jobs`` add the job context (attachment restrictions, screening questions);
-``defects`` injects one known defect; ``values`` draws arbitrary Python values.
+``model`` reads the request schema into nodes (each with the role of the rule
+that attaches there); ``leaves`` draws single values; ``roles`` says how each
+rule's role is drawn and broken; ``bodies`` draws whole bodies as (raw, wire)
+pairs (``attachments`` the attachment objects, ``sites`` what they share);
+``restricted`` and ``jobs`` add the job context (attachment restrictions,
+screening questions); ``defects`` injects one known defect; ``values`` draws
+arbitrary Python values.
 """
 
 from __future__ import annotations

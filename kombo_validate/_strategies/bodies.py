@@ -10,19 +10,16 @@ defects of :mod:`.defects`.
 
 from __future__ import annotations
 
-import enum
 import math
 from collections import OrderedDict
-from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
 
 from ..patterns import to_python_regex
-from ..rules.dates import date_problem
 from . import leaves
+from .attachments import draw_attachment
 from .model import (
     AnyNode,
     AnyOfNode,
@@ -35,6 +32,8 @@ from .model import (
     ObjNode,
     StrNode,
 )
+from .roles import ROLES, textify
+from .sites import DEFAULT_MAX_BYTES, Path, Site
 
 if TYPE_CHECKING:
     from ..restrictions import Restrictions
@@ -42,24 +41,10 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_MAX_BYTES", "OMIT", "Gen", "Int", "Site", "json_data"]
 
-Path = tuple[str | int, ...]
-
-#: decoded size of a drawn attachment, by default (bodies stay small and fast)
-DEFAULT_MAX_BYTES = 48
 #: integers drawn for number fields stay exact in a double (and in JavaScript)
 _SAFE_INT = 2**53
 #: a hook's answer meaning "leave this property out"
 OMIT: Any = object()
-
-
-@dataclass(frozen=True)
-class Site:
-    """Where a drawn wire value sits, and the node it was drawn from."""
-
-    path: Path
-    node: Node
-    #: drawn for one branch of an ``anyOf`` (the anyOf's own site is recorded too)
-    in_any_of: bool = False
 
 
 class Int(int):
@@ -89,12 +74,6 @@ def json_data(max_leaves: int = 6) -> st.SearchStrategy[Any]:
         ),
         max_leaves=max_leaves,
     )
-
-
-@lru_cache(maxsize=64)
-def _str_enum(values: tuple[str, ...]) -> type[enum.Enum]:
-    """A ``(str, Enum)`` class over ``values``, as SDK users define them."""
-    return enum.Enum("SpecEnum", [(f"V{i}", v) for i, v in enumerate(values)], type=str)  # type: ignore[return-value]
 
 
 def _cap_optional(depth: int) -> int:
@@ -147,7 +126,7 @@ class Gen:
         elif isinstance(node, ArrNode):
             pair = self.arr(node, path, depth)
         elif isinstance(node, StrNode):
-            pair = self.string(node, in_any_of=in_any_of)
+            pair = self.string(node, path, depth, in_any_of=in_any_of)
         elif isinstance(node, NumNode):
             pair = self.number(node)
         elif isinstance(node, BoolNode):
@@ -170,9 +149,9 @@ class Gen:
     # ------------------------------------------------------------------ containers
 
     def obj(self, node: ObjNode, path: Path, depth: int) -> tuple[Any, dict[str, Any]]:
-        if node.attachment:
-            raw_a, wire_a, _ = self.attachment(node, path, depth)
-            return raw_a, wire_a
+        role = ROLES.get(node.role)
+        if role is not None:  # a rule's role (an attachment): drawn as the role table says
+            return role.draw(self, node, path, depth, False)
         optional = [p for p in node.props if p.name not in node.required]
         chosen: set[str] = set()
         if optional:
@@ -306,69 +285,15 @@ class Gen:
             return Int(value), value
         return value, value
 
-    def string(self, node: StrNode, *, in_any_of: bool = False) -> tuple[Any, str]:
-        draw = self.draw
-        role = node.role
-        raw_ok = self.raw and not in_any_of
-        if node.enum:
-            wire = draw(st.sampled_from(node.enum))
-            raw: Any = self._enum_raw(node.enum, wire) if raw_ok else wire
-        elif role == "date":
-            forms = leaves.date_forms(node.pattern)
-            if self.raw and forms and self.flip(2):
-                pair: tuple[Any, str] = draw(leaves.dates_raw(forms, strings=not in_any_of))
-                return pair
-            wire = draw(_dates(node.pattern))
-            raw = wire
-        elif role == "country":
-            wire = draw(leaves.countries(node.pattern))
-            raw = draw(leaves.country_raw(wire)) if raw_ok and self.flip(2) else wire
-        elif role == "email":
-            wire = draw(leaves.emails().filter(leaves.matches(node.pattern)))
-            raw = self._email_raw(wire) if raw_ok and self.flip(2) else wire
-        elif role == "http_url":
-            wire = draw(leaves.http_urls().filter(leaves.matches(node.pattern)))
-            raw = wire
-        elif role == "uri":
-            wire = draw(leaves.uris().filter(leaves.matches(node.pattern)))
-            raw = wire
-        elif role == "content_type":
-            strategy = leaves.content_types(node.pattern)
-            assert strategy is not None
-            wire = draw(strategy)
-            raw = self.content_type_raw(wire) if raw_ok else wire
-        elif role == "data":
-            wire = draw(leaves.b64(DEFAULT_MAX_BYTES))[1]
-            raw = wire
-        else:
-            wire = draw(_plain(node.pattern, node.min_length, node.max_length))
-            raw = wire
-        if self.raw and type(raw) is str and self.flip(6):
-            raw = leaves.Text(raw)
-        return raw, wire
-
-    def _enum_raw(self, values: Sequence[str], wire: str) -> Any:
-        folded = [v.casefold() for v in values]
-        if folded.count(wire.casefold()) != 1:
-            return wire  # two values differ only in case: the core keeps such values as given
-        if self.flip(4):
-            return _str_enum(tuple(values))(wire)
-        variant = leaves.case_variant(self.draw, wire)
-        if variant.casefold() != wire.casefold():
-            variant = wire
-        pad = self.draw(st.sampled_from(("", " ")))
-        return pad + variant + pad
-
-    def _email_raw(self, wire: str) -> str:
-        local, _, domain = wire.rpartition("@")
-        pad = self.draw(st.sampled_from(("", " ", "\t", "\n")))
-        return f"{pad}{local}@{leaves.case_variant(self.draw, domain)}{pad}"
-
-    def content_type_raw(self, wire: str) -> str:
-        if not self.flip(2):
-            return wire
-        params = self.draw(st.sampled_from(("", "; charset=utf-8", ";name=cv", " ; q=1")))
-        return leaves.case_variant(self.draw, wire) + params
+    def string(
+        self, node: StrNode, path: Path, depth: int, *, in_any_of: bool = False
+    ) -> tuple[Any, str]:
+        role = ROLES.get(node.role)
+        if role is not None:  # a rule's role: drawn as the role table says
+            pair: tuple[Any, str] = role.draw(self, node, path, depth, in_any_of)
+            return pair
+        wire = self.draw(_plain(node.pattern, node.min_length, node.max_length))
+        return textify(self, wire), wire
 
     # ------------------------------------------------------------------ attachments
 
@@ -383,128 +308,24 @@ class Gen:
         max_bytes: int | None = None,
         url_ok: bool = True,
     ) -> tuple[Any, dict[str, Any], int]:
-        """One attachment-shaped object: ``(raw, wire, decoded size)``.
-
-        Exactly one of ``data``/``data_url``; ``content_type`` with ``data``,
-        within ``accepted``; at most ``max_bytes`` decoded; ``data_url`` only
-        when ``url_ok`` (a per-file size limit makes it a warning).
-        """
-        draw = self.draw
-        ct_prop = node.prop("content_type")
-        ct_pattern = ct_prop.node.pattern if ct_prop and isinstance(ct_prop.node, StrNode) else None
-        ctypes = leaves.content_types(ct_pattern, accepted) if ct_prop else None
-        has_url = node.prop("data_url") is not None
-        has_data = node.prop("data") is not None and (ctypes is not None or ct_prop is None)
-        use_data = has_data and (not (has_url and url_ok) or draw(st.booleans()))
-        if not use_data and not has_url:  # pragma: no cover - not an attachment shape
-            use_data = True
-        ct_wire: str | None = None
-        if ctypes is not None and (use_data or draw(st.booleans())):
-            ct_wire = draw(ctypes)
-        form = "plain"
-        if self.raw and use_data and ct_wire is not None:
-            forms = ["plain", "data_uri", "data_uri_ct"]
-            if leaves.ext_for(ct_wire, ct_pattern):
-                forms.append("infer")
-            form = draw(st.sampled_from(forms))
-        size = 0
-        raw: dict[str, Any] = {}
-        wire: dict[str, Any] = {}
-        ct_late: str | None = None  # inferred or taken from data: goes last in the wire body
-        for prop in node.props:
-            name = prop.name
-            here = (*path, name)
-            if name == "name":
-                value = self._file_name(ct_wire, ct_pattern, form == "infer")
-                raw[name], wire[name] = value, value
-            elif name == "content_type":
-                if ct_wire is None:
-                    continue
-                if form in ("infer", "data_uri"):
-                    if prop.droppable and self.flip(3):
-                        raw[name] = None
-                    ct_late = ct_wire
-                else:
-                    raw[name] = self.content_type_raw(ct_wire) if self.raw else ct_wire
-                    wire[name] = ct_wire
-            elif name == "data":
-                if not use_data:
-                    if self.raw and prop.droppable and self.flip(4):
-                        raw[name] = None
-                    continue
-                limit = (
-                    DEFAULT_MAX_BYTES if max_bytes is None else min(max_bytes, DEFAULT_MAX_BYTES)
-                )
-                content, encoded = draw(leaves.b64(limit))
-                size = len(content)
-                raw[name], wire[name] = self._data_raw(content, encoded, form, ct_wire), encoded
-            elif name == "data_url":
-                if use_data:
-                    if self.raw and prop.droppable and self.flip(4):
-                        raw[name] = None
-                    continue
-                url = draw(leaves.http_urls())
-                raw[name], wire[name] = url, url
-            elif name == "type" and kind is not None:
-                raw[name] = self._enum_raw((kind,), kind) if self.raw else kind
-                wire[name] = kind
-            elif name in node.required or self.flip(4):
-                raw[name], wire[name] = self.value(prop.node, here, depth + 1)
-            else:
-                continue
-            if name not in ("name", "content_type", "data", "data_url") or name in wire:
-                self.sites.append(Site(here, prop.node))
-        if ct_late is not None:
-            wire["content_type"] = ct_late
-            self.sites.append(Site((*path, "content_type"), ct_prop.node if ct_prop else AnyNode()))
-        return raw, wire, size
-
-    def _file_name(self, ct: str | None, pattern: str | None, infer: bool) -> str:
-        exts = leaves.ext_for(ct, pattern) if ct is not None else ()
-        if infer or (exts and self.flip(2)):
-            stem = self.draw(leaves.file_stems())
-            ext = self.draw(st.sampled_from(exts))
-            return stem + (ext.upper() if self.flip(4) else ext)
-        name: str = self.draw(leaves.texts(12))
-        return name
-
-    def _data_raw(self, content: bytes, encoded: str, form: str, ct: str | None) -> Any:
-        if not self.raw:
-            return encoded
-        text = encoded
-        if self.flip(3):
-            newline = self.draw(st.sampled_from(("\n", "\r\n")))
-            lines = [encoded[i : i + 76] for i in range(0, len(encoded), 76)]
-            text = newline.join(lines) + (newline if lines and self.flip(2) else "")
-        if form in ("data_uri", "data_uri_ct"):
-            mime = ct or "application/pdf"
-            if form == "data_uri_ct":
-                mime = self.draw(st.sampled_from((mime, "application/pdf", "")))
-            params = self.draw(st.sampled_from(("", ";charset=utf-8", ";name=cv.pdf")))
-            prefix = self.draw(st.sampled_from(("data:", "DATA:", "Data:")))
-            return f"{prefix}{leaves.case_variant(self.draw, mime)}{params};base64,{text}"
-        if text == encoded and self.flip(2):
-            kind = self.draw(st.sampled_from((bytes, bytearray, memoryview)))
-            return kind(content)
-        return text
+        """One attachment-shaped object: ``(raw, wire, decoded size)`` (see
+        :func:`.attachments.draw_attachment`)."""
+        return draw_attachment(
+            self,
+            node,
+            path,
+            depth,
+            kind=kind,
+            accepted=accepted,
+            max_bytes=max_bytes,
+            url_ok=url_ok,
+        )
 
 
 def _needs_uploads(restrictions: Restrictions, model: Model) -> bool:
     from .restricted import minimum_counts
 
     return any(minimum_counts(restrictions, model).values())
-
-
-@lru_cache(maxsize=32)
-def _dates(pattern: str | None) -> st.SearchStrategy[str]:
-    forms = leaves.date_forms(pattern)
-    if forms:
-        return leaves.dates_wire(forms)
-    # a spec whose date pattern admits none of the usual forms: draw from the pattern
-    source = pattern if pattern is not None else r"^\d{4}-\d{2}-\d{2}$"
-    return st.from_regex(to_python_regex(source)).filter(
-        lambda v: leaves.matches(pattern)(v) and date_problem(v) is None
-    )
 
 
 @lru_cache(maxsize=32)

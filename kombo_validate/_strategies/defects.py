@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import copy
-import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +23,6 @@ from hypothesis import strategies as st
 from ..context import MAX_DEPTH
 from ..issues import pointer
 from ..restrictions import decoded_size, mime_accepted, normalise_mime_types
-from . import leaves
 from .bodies import Gen, Site
 from .jobs import AnswerInfo, Job
 from .model import (
@@ -38,6 +36,8 @@ from .model import (
     ObjNode,
     StrNode,
 )
+from .roles import ROLES, naive
+from .sites import at as _get
 
 __all__ = ["Defect", "invalid_cases"]
 
@@ -56,13 +56,6 @@ class Defect:
     apply: Apply
 
 
-def _get(body: Any, path: Path) -> Any:
-    node = body
-    for part in path:
-        node = node[part]
-    return node
-
-
 def _setter(path: Path, value: Any) -> Apply:
     def apply(body: Any, draw: st.DrawFn) -> Any:
         if not path:
@@ -79,10 +72,6 @@ def _deleter(path: Path) -> Apply:
         return body
 
     return apply
-
-
-def _naive() -> dt.datetime:
-    return dt.datetime(2021, 1, 1, 9, 30)
 
 
 class _Cases:
@@ -168,7 +157,7 @@ class _Cases:
         elif isinstance(node, AnyNode):
             self.replace(path, "number.not_finite", math.nan)
             self.replace(path, "json.not_json", lambda: {"a", "b"})
-            self.replace(path, "json.not_json", _naive)
+            self.replace(path, "json.not_json", naive)
             self.replace(path, "json.not_json", b"bytes")
 
     def _required_here(self, path: Path) -> bool:
@@ -186,40 +175,9 @@ class _Cases:
 
     def string(self, path: Path, node: StrNode) -> None:
         self.replace(path, "schema.type", 12345)
-        role = node.role
-        ok = leaves.matches(node.pattern)
-        if node.enum:
-            folded = {v.casefold() for v in node.enum}
-            bogus = next(b for b in ("NOT_AN_OPTION", "__nope__") if b.casefold() not in folded)
-            self.replace(path, "schema.enum", bogus)
-        elif role == "date":
-            for bad in ("2021-02-30", "2021-13-01", "2021-01-01T24:00:00Z", "0000-01-01"):
-                if ok(bad):
-                    self.replace(path, "date.invalid", bad)
-            if node.pattern is not None:
-                self.replace(path, "date.format", "01.02.2021")
-            self.replace(path, "date.naive_datetime", _naive)
-        elif role == "country":
-            self.replace(path, "country.unknown", "XX")
-            self.replace(path, "country.unknown", "Atlantis")
-        elif role == "email":
-            for bad in ("ada.example.com", "ada@example", "ada lovelace@example.com", "a@@b.de"):
-                self.replace(path, "email.invalid", bad)
-        elif role == "uri":
-            for bad in ("not a url", "//example.com/no-scheme", "http://"):
-                self.replace(path, "uri.invalid", bad)
-        elif role == "http_url":
-            for bad in ("ftp://example.com/cv.pdf", "example.com/cv.pdf", "https://"):
-                self.replace(path, "attachment.data_url_invalid", bad)
-        elif role == "content_type":
-            # where accepted types apply, their check reports a malformed type first
-            for bad in () if self.sized(path) else ("pdf", "text plain"):
-                if not ok(bad):
-                    self.replace(path, "schema.pattern", bad)
-        elif role == "data":
-            bads = ("=",) if self.sized(path) else ("=", "abc!", "data:text/plain,hello")
-            for bad in bads:
-                self.replace(path, "attachment.base64_invalid", bad)
+        role = ROLES.get(node.role)
+        if role is not None:  # a rule's role: broken as the role table says
+            role.breaks(self, path, node)
         elif node.max_length is not None:
             self.replace(path, "schema.max_length", "x" * (node.max_length + 1))
 
@@ -233,36 +191,11 @@ class _Cases:
                 self.add((*path, name), "schema.required", _deleter((*path, name)))
         for key in (1, None, ("k",), 2.5):
             self.add(path, "json.key_not_string", _setter((*path, key), "x"))  # type: ignore[arg-type]
-        if node.attachment:
-            self.attachment(path, value)
+        role = ROLES.get(node.role)
+        if role is not None:  # a rule's role (an attachment): broken as the role table says
+            role.breaks(self, path, node)
         if node.extra is not None and not node.props:
             self.passthrough(path, value)
-
-    def attachment(self, path: Path, value: dict[str, Any]) -> None:
-        def both(body: Any, draw: st.DrawFn) -> Any:
-            obj = _get(body, path)
-            if "data" in obj:
-                obj["data_url"] = _URL
-            else:
-                obj["data"] = ""
-            return body
-
-        def neither(body: Any, draw: st.DrawFn) -> Any:
-            obj = _get(body, path)
-            obj.pop("data", None)
-            obj.pop("data_url", None)
-            return body
-
-        def no_type(body: Any, draw: st.DrawFn) -> Any:
-            obj = _get(body, path)
-            del obj["content_type"]
-            obj["name"] = "resume"  # no extension: nothing to infer the type from
-            return body
-
-        self.add(path, "attachment.data_and_data_url", both)
-        self.add(path, "attachment.no_data", neither)
-        if "data" in value and "content_type" in value and "name" in value:
-            self.add((*path, "content_type"), "attachment.content_type_missing", no_type)
 
     def passthrough(self, path: Path, value: dict[str, Any]) -> None:
         key = next(k for k in ("bad", "bad_", "bad__") if k not in value)

@@ -10,6 +10,7 @@ the core attaches its rules with (``kombo_validate.rules.RULES``).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from ..api import Validator
 
 __all__ = [
+    "BY_RULE",
     "AnyNode",
     "AnyOfNode",
     "ArrNode",
@@ -36,9 +38,30 @@ __all__ = [
     "model_of",
 ]
 
-#: top-level properties the core checks against job context (as ``kombo_validate.api`` does)
 
-_RULE = {r.name: r for r in RULES}
+def _in_data_url(where: Where) -> bool:
+    return (
+        where.name == "data_url" and where.parent is not None and is_attachment_schema(where.parent)
+    )
+
+
+def _always(role: str) -> Callable[[dict[str, Any], Where], str]:
+    return lambda schema, where: role
+
+
+#: rule name -> the role of a place where the plan builds that rule (how each role is
+#: drawn and broken: ``roles.ROLES``; "plain": drawn from the schema's own pattern, as
+#: a string no rule attaches to); both "date" rules give "date"
+BY_RULE: dict[str, Callable[[dict[str, Any], Where], str]] = {
+    "date": _always("date"),
+    "attachment-data": _always("data"),
+    "enum": _always("enum"),
+    "country": _always("country"),
+    "email": _always("email"),
+    "uri": lambda schema, where: "http_url" if _in_data_url(where) else "uri",
+    "content-type": _always("content_type"),
+    "attachment": _always("attachment"),
+}
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -73,7 +96,7 @@ class NumNode(Node):
 
 @dataclass(frozen=True, eq=False, kw_only=True)
 class StrNode(Node):
-    #: plain | enum | date | country | email | uri | http_url | content_type | data
+    #: "plain", or the role :data:`BY_RULE` gives (enum, date, country, email, uri, ...)
     role: str = "plain"
     enum: tuple[str, ...] = ()
     pattern: str | None = None
@@ -95,8 +118,13 @@ class ObjNode(Node):
     required: frozenset[str] = frozenset()
     #: schema of extra keys when the object admits them without a warning, else None
     extra: Node | None = None
-    #: attachment-shaped (``data`` and ``data_url``): the core's attachment rule applies
-    attachment: bool = False
+    #: the role of an object rule that applies here ("attachment"), else "plain"
+    role: str = "plain"
+
+    @property
+    def attachment(self) -> bool:
+        """Attachment-shaped (``data`` and ``data_url``): the core's attachment rule applies."""
+        return self.role == "attachment"
 
     def prop(self, name: str) -> Prop | None:
         return next((p for p in self.props if p.name == name), None)
@@ -241,7 +269,7 @@ def _object(s: dict[str, Any], where: Where, nullable: bool) -> ObjNode:
         props=props,
         required=required,
         extra=extra,
-        attachment=_RULE["attachment"].applies(s, where),
+        role=_role(s, where, ("object",)),
         nullable=nullable,
     )
 
@@ -250,7 +278,7 @@ def _string(s: dict[str, Any], where: Where, nullable: bool) -> StrNode:
     pattern = s.get("pattern") if isinstance(s.get("pattern"), str) else None
     enum = tuple(v for v in s.get("enum", ()) if isinstance(v, str))
     return StrNode(
-        role=_role(s, where),
+        role=_role(s, where, ("string", "convert")),
         enum=enum,
         pattern=pattern,
         min_length=int(s.get("minLength", 0)),
@@ -259,21 +287,12 @@ def _string(s: dict[str, Any], where: Where, nullable: bool) -> StrNode:
     )
 
 
-def _role(s: dict[str, Any], where: Where) -> str:
-    """The domain role of a string schema, by the core's own rule predicates."""
-    if _RULE["attachment-data"].applies(s, where):
-        return "data"
-    if _RULE["date"].applies(s, where):
-        return "date"
-    if _RULE["country"].applies(s, where):
-        return "country"
-    if _RULE["email"].applies(s, where):
-        return "email"
-    if _RULE["uri"].applies(s, where):
-        in_attachment = where.parent is not None and is_attachment_schema(where.parent)
-        return "http_url" if in_attachment and where.name == "data_url" else "uri"
-    if _RULE["content-type"].applies(s, where):
-        return "content_type"
-    if _RULE["enum"].applies(s, where):
-        return "enum"
+def _role(s: dict[str, Any], where: Where, kinds: tuple[str, ...]) -> str:
+    """The domain role of a schema, by the core's own rules: the first of ``kinds`` (a
+    string rule before a converter) that the plan builds here, in ``RULES`` order."""
+    for kind in kinds:
+        for rule in RULES:
+            role = BY_RULE.get(rule.name)  # every rule has one (tests/test_strategy_roles.py)
+            if role and rule.kind == kind and rule.applies(s, where) and rule.build(s, where):
+                return role(s, where)
     return "plain"

@@ -10,6 +10,10 @@ is compiled. Kinds:
 - ``object``: ``(obj: dict, path, ctx) -> None`` checks and completes an object
   already copied for the wire.
 
+Each entry also says, as data (see :mod:`.alone`), what its built rule leaves
+alone: the plan's quick check of a ``str`` and the fast path's schema fragment are
+both derived from that one declaration.
+
 A new spec version flows through: every string with a date format gets the date
 rule, every object with ``data``/``data_url`` the attachment rule, wherever they are.
 """
@@ -20,25 +24,45 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .alone import (
+    ALL_STRINGS,
+    ALWAYS,
+    NONE_KNOWN,
+    Alone,
+    Format,
+    Plain,
+    Schema,
+    Strict,
+    plain_of,
+    strict_of,
+)
 from .attachment import (
-    BASE64_FORMAT,
+    BASE64,
+    CONTENT_TYPE_ALONE,
+    DATA_ALONE,
     attachment_rule,
     attachment_strict,
-    content_type_plain,
     content_type_rule,
-    content_type_strict,
     data_converter,
-    data_plain,
     is_attachment_schema,
-    is_base64,
 )
-from .countries import alpha2_codes, country_rule
-from .dates import date_converter, make_date_plain, make_date_rule, make_date_strict
-from .emails import EMAIL_STRICT, email_plain, email_rule
-from .enums import make_enum_plain, make_enum_rule
-from .uris import URI_STRICT, make_uri_rule, uri_plain
+from .countries import country_alone, country_rule
+from .dates import date_converter, make_date_alone, make_date_rule
+from .emails import EMAIL_ALONE, email_rule
+from .enums import make_enum_alone, make_enum_rule
+from .uris import URI_ALONE, make_uri_rule
 
-__all__ = ["ALWAYS", "RULES", "STRICT_FORMATS", "Plain", "Rule", "Strict", "Where"]
+__all__ = [
+    "ALWAYS",
+    "FORMATS",
+    "RULES",
+    "STRICT_FORMATS",
+    "Alone",
+    "Plain",
+    "Rule",
+    "Strict",
+    "Where",
+]
 
 
 @dataclass(frozen=True)
@@ -49,36 +73,16 @@ class Where:
     parent: dict[str, Any] | None = None
 
 
-#: ``plain(value: str)``: truthy only when the rule would return this exact ``str``
-#: unchanged and report nothing (the plan then skips the call); ``ALWAYS`` when that
-#: holds for every ``str``.
-Plain = Callable[[str], object]
-
-
-def ALWAYS(value: str) -> bool:
-    """The plain check of a rule that leaves every ``str`` alone (a converter, say)."""
-    return True
-
-
-def _never(schema: dict[str, Any], where: Where) -> Plain | None:
-    return None
-
-
-#: a JSON Schema fragment, for jsonschema-rs with formats asserted, under which the
-#: rule leaves a value alone and reports nothing (True: always; False: never known)
-Strict = dict[str, Any] | bool
-
+#: the custom formats the rules' conditions use (``Format``), each registered with
+#: jsonschema-rs under its name
+FORMATS: tuple[Format, ...] = (BASE64,)
 
 #: the custom formats the strict fragments use, for jsonschema-rs ``formats=``
-STRICT_FORMATS: dict[str, Callable[[str], bool]] = {BASE64_FORMAT: is_base64}
+STRICT_FORMATS: dict[str, Callable[[str], bool]] = {f.name: f.predicate for f in FORMATS}
 
 
-def _cannot(schema: dict[str, Any], where: Where) -> Strict:
-    return False
-
-
-def _always(schema: dict[str, Any], where: Where) -> Strict:
-    return True
+def _none_known(schema: dict[str, Any], where: Where) -> Alone:
+    return NONE_KNOWN
 
 
 @dataclass(frozen=True)
@@ -87,10 +91,17 @@ class Rule:
     kind: Literal["convert", "string", "object"]
     applies: Callable[[dict[str, Any], Where], bool]
     build: Callable[[dict[str, Any], Where], Any]
-    #: the rule's fast "nothing to do" check for a ``str`` (None: always call the rule)
-    plain: Callable[[dict[str, Any], Where], Plain | None] = _never
-    #: the same as a schema fragment, for the fast path (see ``fastpath``)
-    strict: Callable[[dict[str, Any], Where], Strict] = _cannot
+    #: what the built rule leaves alone and reports nothing on, as data (``.alone``):
+    #: its quick check and its fast-path fragment are both derived from it
+    alone: Callable[[dict[str, Any], Where], Alone] = _none_known
+
+    def plain(self, schema: dict[str, Any], where: Where) -> Plain | None:
+        """The rule's fast "nothing to do" check for a ``str`` (None: always call the rule)."""
+        return plain_of(self.alone(schema, where))
+
+    def strict(self, schema: dict[str, Any], where: Where) -> Strict:
+        """The same as a schema fragment, for the fast path (see ``fastpath``)."""
+        return strict_of(self.alone(schema, where))
 
 
 def _is_string(schema: dict[str, Any]) -> bool:
@@ -130,68 +141,45 @@ def _build_uri(schema: dict[str, Any], where: Where) -> Any:
 
 RULES: tuple[Rule, ...] = (
     # values of exactly a JSON type are never converted: the converters are no-ops there
-    Rule("date", "convert", _is_date, lambda s, w: date_converter, lambda s, w: ALWAYS, _always),
+    Rule("date", "convert", _is_date, lambda s, w: date_converter, lambda s, w: ALL_STRINGS),
     Rule(
         "attachment-data",
         "convert",
         _in_attachment("data"),
         lambda s, w: data_converter,
-        lambda s, w: data_plain,
-        lambda s, w: {"not": {"pattern": "[\r\n]"}},
+        lambda s, w: DATA_ALONE,
     ),
     Rule(
         "enum",
         "string",
         lambda s, w: _is_string(s) and "enum" in s,
         lambda s, w: make_enum_rule(s),
-        lambda s, w: make_enum_plain(s),
-        _always,  # the schema's own enum admits only the exact values
+        lambda s, w: make_enum_alone(s),
     ),
     Rule(
-        "date",
-        "string",
-        _is_date,
-        lambda s, w: make_date_rule(s),
-        lambda s, w: make_date_plain(s),
-        lambda s, w: make_date_strict(s),
+        "date", "string", _is_date, lambda s, w: make_date_rule(s), lambda s, w: make_date_alone(s)
     ),
-    Rule(
-        "country",
-        "string",
-        _is_country,
-        lambda s, w: country_rule,
-        lambda s, w: alpha2_codes().__contains__,
-        lambda s, w: {"enum": sorted(alpha2_codes())},
-    ),
+    Rule("country", "string", _is_country, lambda s, w: country_rule, lambda s, w: country_alone()),
     Rule(
         "email",
         "string",
         lambda s, w: _is_string(s) and s.get("format") in ("email", "idn-email"),
         lambda s, w: email_rule,
-        lambda s, w: email_plain,
-        lambda s, w: {"pattern": EMAIL_STRICT},
+        lambda s, w: EMAIL_ALONE,
     ),
-    Rule(
-        "uri",
-        "string",
-        _is_uri,
-        _build_uri,
-        lambda s, w: uri_plain,
-        lambda s, w: {"pattern": URI_STRICT},
-    ),
+    Rule("uri", "string", _is_uri, _build_uri, lambda s, w: URI_ALONE),
     Rule(
         "content-type",
         "string",
         _in_attachment("content_type"),
         lambda s, w: content_type_rule,
-        lambda s, w: content_type_plain,
-        lambda s, w: content_type_strict(),
+        lambda s, w: CONTENT_TYPE_ALONE,
     ),
     Rule(
         "attachment",
         "object",
         lambda s, w: is_attachment_schema(s),
         lambda s, w: attachment_rule,
-        strict=lambda s, w: attachment_strict(s),
+        lambda s, w: Schema(attachment_strict(s)),
     ),
 )

@@ -17,8 +17,9 @@ from pathlib import Path as FsPath
 
 from ..context import Ctx, Path
 from ..issues import excerpt
+from .alone import OneOf
 
-__all__ = ["alpha2_codes", "country_rule", "resolve_country"]
+__all__ = ["alpha2_codes", "country_alone", "country_rule", "resolve_country"]
 
 
 @lru_cache(maxsize=1)
@@ -38,6 +39,11 @@ def alpha2_codes() -> frozenset[str]:
         import pycountry
 
         return frozenset(c.alpha_2 for c in pycountry.countries)
+
+
+def country_alone() -> OneOf:
+    """What the country rule leaves as it is: the alpha-2 codes."""
+    return OneOf(alpha2_codes())
 
 
 @lru_cache(maxsize=1024)

@@ -17,10 +17,12 @@ from typing import Any
 from ..context import Ctx, Path
 from ..issues import excerpt, type_name
 from ..patterns import ecma_regex
+from .alone import Given
 
 __all__ = [
     "date_converter",
     "date_problem",
+    "make_date_alone",
     "make_date_plain",
     "make_date_rule",
     "make_date_strict",
@@ -171,6 +173,21 @@ def make_date_strict(schema: dict[str, Any]) -> dict[str, Any]:
     if isinstance(schema.get("pattern"), str):  # an offset the pattern admits is kept as is
         real = {"anyOf": [real, {"format": "date-time", "not": {"pattern": ":60"}}]}
     return {**real, "not": {"pattern": "^0000"}}
+
+
+def make_date_alone(schema: dict[str, Any]) -> Given:
+    """What the date rule of ``schema`` leaves alone: its quick check and its fragment
+    given each on its own, not derived from one declaration.
+
+    Why: the two are meant to differ. The quick check takes only the two common
+    forms, in two C calls, and sends every other value (each bad one included) to
+    the rule, so nothing is checked twice on the hot path; the fragment takes every
+    form the rule leaves alone (fractions, date-only with the spec's pattern) by
+    jsonschema-rs's own ``date``/``date-time`` formats, at Rust speed. A regex
+    spelling out real calendar dates (``editor_schema.REAL_DATE``) would serve both
+    only at several times the cost of either.
+    """
+    return Given(make_date_plain(schema), make_date_strict(schema))
 
 
 def make_date_rule(schema: dict[str, Any]) -> Callable[[str, Path, Ctx], str]:

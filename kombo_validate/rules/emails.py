@@ -20,8 +20,10 @@ import unicodedata
 
 from ..context import Ctx, Path
 from ..issues import excerpt
+from .alone import Pattern
 
 __all__ = [
+    "EMAIL_ALONE",
     "EMAIL_CHANGE",
     "EMAIL_STRICT",
     "email_plain",
@@ -31,8 +33,9 @@ __all__ = [
     "normalised_email",
 ]
 
-# the common, valid case in one match: local@label.label (ASCII, lowercase domain)
-_PLAIN = re.compile(
+#: the common, valid case in one match, which the rule leaves alone:
+#: local@label.label (an ASCII local part, a lowercase domain)
+EMAIL_ALONE = Pattern(
     r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?\.)+"
     r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?"
 )
@@ -43,14 +46,11 @@ _LOCAL_ASCII = frozenset(
 )
 _DOMAIN_ASCII = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 
-#: an ECMA-262 pattern for the fast path: a subset of ``_PLAIN`` (an ASCII local part)
-EMAIL_STRICT = (
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?\.)+"
-    r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$"
-)
+#: the same, as an ECMA-262 pattern for the fast path
+EMAIL_STRICT = EMAIL_ALONE.anchored
 
 #: True-ish when :func:`email_rule` leaves the value as it is (a plain, valid address)
-email_plain = _PLAIN.fullmatch
+email_plain = EMAIL_ALONE.fullmatch
 
 
 def email_problem(value: str) -> str | None:
@@ -104,7 +104,7 @@ EMAIL_CHANGE = "email trimmed and its domain lowercased"
 def normalised_email(value: str) -> tuple[str, str | None]:
     """``(wire form, problem)``: ``value`` trimmed with its domain lowercased, and why
     that is no address Kombo accepts (None: it is one)."""
-    if _PLAIN.fullmatch(value):
+    if email_plain(value):
         return value, None
     after = value.strip()
     if "@" in after:

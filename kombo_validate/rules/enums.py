@@ -11,8 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 from ..context import Ctx, Path
+from .alone import NONE_KNOWN, Alone, OneOf, plain_of
 
-__all__ = ["make_enum_plain", "make_enum_rule"]
+__all__ = ["make_enum_alone", "make_enum_plain", "make_enum_rule"]
 
 
 def make_enum_rule(schema: dict[str, Any]) -> Callable[[str, Path, Ctx], str] | None:
@@ -45,7 +46,13 @@ def make_enum_rule(schema: dict[str, Any]) -> Callable[[str, Path, Ctx], str] | 
     return rule
 
 
-def make_enum_plain(schema: dict[str, Any]) -> Callable[[str], bool] | None:
-    """True when the enum rule leaves the value as it is (one of the allowed values)."""
+def make_enum_alone(schema: dict[str, Any]) -> Alone:
+    """What the enum rule leaves as it is: the allowed values, exactly (the schema's own
+    ``enum`` says so already)."""
     values = [v for v in schema.get("enum", ()) if isinstance(v, str)]
-    return frozenset(values).__contains__ if values else None
+    return OneOf(frozenset(values), stated=True) if values else NONE_KNOWN
+
+
+def make_enum_plain(schema: dict[str, Any]) -> Callable[[str], object] | None:
+    """True when the enum rule leaves the value as it is (one of the allowed values)."""
+    return plain_of(make_enum_alone(schema))

@@ -12,8 +12,10 @@ from urllib.parse import urlsplit
 
 from ..context import Ctx, Path
 from ..issues import excerpt
+from .alone import Pattern
 
 __all__ = [
+    "URI_ALONE",
     "URI_STRICT",
     "http_url_problem",
     "is_http_url",
@@ -25,19 +27,20 @@ __all__ = [
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _BAD_CHARS = re.compile(r"[\x00-\x20\x7f<>\"{}|\\^`]")
 #: the common case in one match: an http(s) URL with a plain host and only characters
-#: ``urlsplit`` takes as they are -- what it matches has no problem for either rule
-_PLAIN_HTTP = re.compile(
+#: ``urlsplit`` takes as they are -- what it matches has no problem for either rule (the
+#: URI rule and the stricter ``data_url`` one), so both leave it alone
+URI_ALONE = Pattern(
     r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?:[/?#][A-Za-z0-9._~!$&'()*+,;=:@%/?#-]*)?"
 )
 #: the same, as an ECMA-262 pattern for the fast path
-URI_STRICT = "^" + _PLAIN_HTTP.pattern + "$"
+URI_STRICT = URI_ALONE.anchored
 #: True-ish when ``value`` is plainly an absolute http(s) URL (no call of the full check)
-uri_plain = _PLAIN_HTTP.fullmatch
+uri_plain = URI_ALONE.fullmatch
 
 
 def uri_problem(value: str) -> str | None:
     """Why ``value`` is not an absolute URI, or None."""
-    if _PLAIN_HTTP.fullmatch(value):
+    if uri_plain(value):
         return None
     if not _SCHEME.match(value):
         return "is not an absolute URI (it needs a scheme such as https:)"
@@ -54,7 +57,7 @@ def uri_problem(value: str) -> str | None:
 
 def http_url_problem(value: str) -> str | None:
     """Why ``value`` is not an absolute http(s) URL with a host, or None."""
-    if _PLAIN_HTTP.fullmatch(value):
+    if uri_plain(value):
         return None
     problem = uri_problem(value)
     if problem is not None:
