@@ -350,8 +350,9 @@ def _date_schema(schema: dict[str, Any]) -> dict[str, Any]:
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
-            if node.get("format") in ("date-time", "date") and "pattern" in node:
-                return node
+            if node.get("format") == "date-time" and "pattern" in node:
+                # the form of a date-time, not a field's prose (a plain date field's)
+                return {k: v for k, v in node.items() if k != "description"}
             stack.extend(reversed(list(node.values())))
         elif isinstance(node, list):
             stack.extend(reversed(node))

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from .rules import RULES, Strict, Where
 from .rules.attachment import is_attachment_schema
+from .rules.dates import is_plain_date
 from .rules.numbers import DOUBLE_MAX
 from .schemas import merge_all_of, schema_types
 
@@ -80,8 +81,12 @@ _DAY = (
     "(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
     "|02-(?:0[1-9]|1[0-9]|2[0-8]))"
 )
-_TIME = "(?:[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]+)?)?)?"
-REAL_DATE = f"^(?:{_YEAR}-{_DAY}|{_LEAP}-02-29){_TIME}(?:Z|z|[+-][0-9]{{2}}:?[0-9]{{2}})?$"
+_TIME = "[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]+)?)?"
+_REAL_DAY = f"(?:{_YEAR}-{_DAY}|{_LEAP}-02-29)"
+# a zone only after a time: the rule writes YYYY-MM-DDZ as the plain date (a change)
+REAL_DATE = f"^{_REAL_DAY}(?:{_TIME}(?:Z|z|[+-][0-9]{{2}}:?[0-9]{{2}})?)?$"
+# a plain date field (rules.dates.is_plain_date): a time of day is dropped (a change)
+REAL_PLAIN_DATE = f"^{_REAL_DAY}$"
 
 # rules.emails: one "@"; a local part of RFC 5322 atext and dots, and non-ASCII letters,
 # marks, digits and symbols (no control, format or separator character); a dotted domain
@@ -108,6 +113,9 @@ _NOTHING: Editor = (True, "", ())
 
 def _date(schema: dict[str, Any], where: Where, strict: Strict) -> Editor:
     codes = ("date.format", "date.invalid") if "pattern" in schema else ("date.invalid",)
+    if is_plain_date(schema):
+        hint = "A real calendar date, YYYY-MM-DD (a time of day is dropped), e.g. 2021-01-01."
+        return {"pattern": REAL_PLAIN_DATE}, hint, codes
     hint = "A real calendar date (and time of day) in the form the pattern gives, e.g. 2021-01-01."
     return {"pattern": REAL_DATE}, hint, codes
 

@@ -203,6 +203,7 @@ def test_each_validator_is_built_once_on_first_use_thread_safely() -> None:
         "POST /ats/jobs/{job_id}/applications",
         "POST /ats/candidates",
         "PATCH /hris/employees/{employee_id}",
+        "POST /hris/absences",
     )
     assert table._validators == {}  # nothing built before it is needed
     with ThreadPoolExecutor(8) as pool:

@@ -23,6 +23,7 @@ def test_write_operations_lists_json_writes_in_document_order() -> None:
         ("PostAtsJobsJobIdApplications", "post", "/ats/jobs/{job_id}/applications", "Create application"),
         ("PostAtsCandidates", "post", "/ats/candidates", "Create candidate"),
         ("PatchHrisEmployeesEmployeeId", "patch", "/hris/employees/{employee_id}", "Update employee"),
+        ("PostHrisAbsences", "post", "/hris/absences", "Create absence"),
     ]  # fmt: skip
 
 
@@ -72,7 +73,7 @@ def test_an_unknown_operation_lists_the_known_ones_closest_first(name: str, firs
         load_spec(MULTI, operation=name)
     message = str(caught.value)
     assert message.startswith(f"{MULTI}: operation {name!r} not found; the document has {first}")
-    assert message.count("(POST ") + message.count("(PATCH ") == 3  # only the write operations
+    assert message.count("(POST ") + message.count("(PATCH ") == 4  # only the write operations
 
 
 def test_a_read_operation_is_no_request_body() -> None:

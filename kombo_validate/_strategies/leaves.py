@@ -147,10 +147,17 @@ _DATE_SAMPLES = {
 }
 
 
-def date_forms(pattern: str | None) -> tuple[str, ...]:
-    """The wire date forms the field's own pattern admits."""
+def date_forms(pattern: str | None, *, plain_date: bool = False) -> tuple[str, ...]:
+    """The date forms the field's own pattern admits that are wire form (``date_z``,
+    and for a plain date field every form with a time, the rule normalises: raw only)."""
     ok = matches(pattern)
-    return tuple(form for form, sample in _DATE_SAMPLES.items() if ok(sample))
+    wire = ("date",) if plain_date else ("date", "utc", "utc_fraction", "local")
+    return tuple(form for form in wire if ok(_DATE_SAMPLES[form]))
+
+
+def zone_day(pattern: str | None) -> bool:
+    """The pattern admits ``YYYY-MM-DDZ`` (a raw form: the rule drops the ``Z``)."""
+    return matches(pattern)(_DATE_SAMPLES["date_z"])
 
 
 #: instants whose conversions between UTC offsets stay within years 1..9999
@@ -166,8 +173,6 @@ def dates_wire(draw: st.DrawFn, forms: tuple[str, ...]) -> str:
     clock = moment.strftime("%H:%M:%S")
     if form == "date":
         return day
-    if form == "date_z":
-        return day + "Z"
     if form == "local":
         return f"{day}T{clock}"
     if form == "utc_fraction":
@@ -187,19 +192,32 @@ _OFFSETS = st.integers(-23 * 60 - 59, 23 * 60 + 59).map(lambda m: dt.timedelta(m
 
 
 @st.composite
-def dates_raw(draw: st.DrawFn, forms: tuple[str, ...], *, strings: bool) -> tuple[object, str]:
-    """``(raw, wire)``: a ``date``, an aware ``datetime`` or an ISO string with a UTC offset.
+def dates_raw(
+    draw: st.DrawFn,
+    forms: tuple[str, ...],
+    *,
+    strings: bool,
+    zone_day: bool = False,
+    plain_date: bool = False,
+) -> tuple[object, str]:
+    """``(raw, wire)``: a ``date``, an aware ``datetime`` or an ISO string with a UTC offset
+    (``zone_day``: or ``YYYY-MM-DDZ``, which the rule writes as the plain date).
 
-    ``strings=False`` leaves out offset strings (inside an ``anyOf`` a string
-    takes the plain-string branch untouched).
+    ``strings=False`` leaves out strings (inside an ``anyOf`` a string takes the
+    plain-string branch untouched). ``plain_date``: a field that takes dates only,
+    where every datetime and time of day gives the calendar date as written.
     """
+    if plain_date:
+        return draw(_plain_dates_raw(strings))
     kinds = ["datetime"] + (["date"] if "date" in forms else [])
     if strings:
         kinds.append("offset_string")
+        if zone_day and "date" in forms:
+            kinds.append("zone_day")
     kind = draw(st.sampled_from(kinds))
-    if kind == "date":
+    if kind in ("date", "zone_day"):
         day: dt.date = draw(st.dates(min_value=dt.date(1, 1, 1)))
-        return day, day.isoformat()
+        return (day if kind == "date" else day.isoformat() + "Z"), day.isoformat()
     utc_moment: dt.datetime = draw(_DATETIMES).replace(tzinfo=_UTC)
     offset = draw(_OFFSETS)
     local = utc_moment.astimezone(dt.timezone(offset))
@@ -212,6 +230,24 @@ def dates_raw(draw: st.DrawFn, forms: tuple[str, ...], *, strings: bool) -> tupl
     sep = draw(st.sampled_from(("T", " ")))
     stamp = local.replace(tzinfo=None).isoformat(sep=sep)
     return f"{stamp}{sign}{minutes // 60:02d}{colon}{minutes % 60:02d}", wire
+
+
+@st.composite
+def _plain_dates_raw(draw: st.DrawFn, strings: bool) -> tuple[object, str]:
+    """``(raw, wire)`` for a plain date field: the wire is the date as written."""
+    kinds = ["date", "datetime"] + (["string"] if strings else [])
+    kind = draw(st.sampled_from(kinds))
+    if kind == "date":
+        day: dt.date = draw(st.dates(min_value=dt.date(1, 1, 1)))
+        return day, day.isoformat()
+    moment: dt.datetime = draw(_DATETIMES)
+    if draw(st.booleans()):
+        moment = moment.replace(tzinfo=dt.timezone(draw(_OFFSETS)))
+    wire = moment.date().isoformat()
+    if kind == "datetime":
+        return moment, wire
+    zone = draw(st.sampled_from(("Z", "+02:00", "-0130", "")))
+    return f"{moment.replace(tzinfo=None).isoformat(timespec='seconds')}{zone}", wire
 
 
 # --------------------------------------------------------------------------- countries

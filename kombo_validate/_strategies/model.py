@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..rules import RULES, Where
 from ..rules.attachment import is_attachment_schema
+from ..rules.dates import is_plain_date
 from ..schemas import merge_all_of, schema_types
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def _always(role: str) -> Callable[[dict[str, Any], Where], str]:
 #: drawn and broken: ``roles.ROLES``; "plain": drawn from the schema's own pattern, as
 #: a string no rule attaches to); both "date" rules give "date"
 BY_RULE: dict[str, Callable[[dict[str, Any], Where], str]] = {
-    "date": _always("date"),
+    "date": lambda schema, where: "plain_date" if is_plain_date(schema) else "date",
     "attachment-data": _always("data"),
     "enum": _always("enum"),
     "country": _always("country"),

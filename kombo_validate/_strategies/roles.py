@@ -91,18 +91,27 @@ def _break_enum(cases: _Cases, path: Path, node: Any) -> None:
     cases.replace(path, "schema.enum", bogus)
 
 
-def _draw_date(gen: Gen, node: Any, path: Path, depth: int, in_any_of: bool) -> Drawn:
-    forms = leaves.date_forms(node.pattern)
-    if gen.raw and forms and gen.flip(2):
-        pair: Drawn = gen.draw(leaves.dates_raw(forms, strings=not in_any_of))
-        return pair
-    wire = gen.draw(_dates(node.pattern))
-    return textify(gen, wire), wire
+def _date_drawer(plain_date: bool) -> Callable[[Gen, Any, Path, int, bool], Drawn]:
+    def draw(gen: Gen, node: Any, path: Path, depth: int, in_any_of: bool) -> Drawn:
+        forms = leaves.date_forms(node.pattern, plain_date=plain_date)
+        if gen.raw and forms and gen.flip(2):
+            raw = leaves.dates_raw(
+                forms,
+                strings=not in_any_of,
+                zone_day=leaves.zone_day(node.pattern),
+                plain_date=plain_date,
+            )
+            pair: Drawn = gen.draw(raw)
+            return pair
+        wire = gen.draw(_dates(node.pattern, plain_date))
+        return textify(gen, wire), wire
+
+    return draw
 
 
 @lru_cache(maxsize=32)
-def _dates(pattern: str | None) -> st.SearchStrategy[str]:
-    forms = leaves.date_forms(pattern)
+def _dates(pattern: str | None, plain_date: bool) -> st.SearchStrategy[str]:
+    forms = leaves.date_forms(pattern, plain_date=plain_date)
     if forms:
         return leaves.dates_wire(forms)
     # a spec whose date pattern admits none of the usual forms: draw from the pattern
@@ -120,6 +129,16 @@ def _break_date(cases: _Cases, path: Path, node: Any) -> None:
     if node.pattern is not None:
         cases.replace(path, "date.format", "01.02.2021")
     cases.replace(path, "date.naive_datetime", naive)
+
+
+def _break_plain_date(cases: _Cases, path: Path, node: Any) -> None:
+    """As :func:`_break_date`, but a naive datetime gives its date: no defect there."""
+    ok = leaves.matches(node.pattern)
+    for bad in ("2021-02-30", "2021-13-01", "2021-01-01T24:00:00Z", "0000-01-01"):
+        if ok(bad):
+            cases.replace(path, "date.invalid", bad)
+    if node.pattern is not None:
+        cases.replace(path, "date.format", "01.02.2021")
 
 
 def _draw_country(gen: Gen, node: Any, path: Path, depth: int, in_any_of: bool) -> Drawn:
@@ -236,7 +255,8 @@ def _break_attachment(cases: _Cases, path: Path, node: Any) -> None:
 #: role name -> how to draw and break it ("plain", no rule's role, is the bodies' own)
 ROLES: dict[str, Role] = {
     "enum": Role(_draw_enum, _break_enum),
-    "date": Role(_draw_date, _break_date),
+    "date": Role(_date_drawer(plain_date=False), _break_date),
+    "plain_date": Role(_date_drawer(plain_date=True), _break_plain_date),
     "country": Role(_draw_country, _break_country),
     "email": Role(_draw_email, _break_email),
     "uri": Role(_draw_uri, _break_uri),

@@ -47,7 +47,7 @@ from .attachment import (
     is_attachment_schema,
 )
 from .countries import country_alone, country_rule
-from .dates import date_converter, make_date_alone, make_date_rule
+from .dates import make_date_alone, make_date_converter, make_date_rule
 from .emails import EMAIL_ALONE, email_rule
 from .enums import make_enum_alone, make_enum_rule
 from .uris import URI_ALONE, make_uri_rule
@@ -141,7 +141,9 @@ def _build_uri(schema: dict[str, Any], where: Where) -> Any:
 
 RULES: tuple[Rule, ...] = (
     # values of exactly a JSON type are never converted: the converters are no-ops there
-    Rule("date", "convert", _is_date, lambda s, w: date_converter, lambda s, w: ALL_STRINGS),
+    Rule(
+        "date", "convert", _is_date, lambda s, w: make_date_converter(s), lambda s, w: ALL_STRINGS
+    ),
     Rule(
         "attachment-data",
         "convert",

@@ -5,6 +5,18 @@ values, and its own example sends ``"2021-01-01"``: the pattern wins. On top of
 the pattern the value must be a real calendar date and time. ``date`` and aware
 ``datetime`` objects, and ISO strings with a UTC offset, are normalised to the
 wire form; a naive ``datetime`` is an error (its instant is ambiguous).
+
+Two forms the pattern admits are not what the API means, and are normalised, each
+with a Change:
+
+* ``YYYY-MM-DDZ``, a date with a zone and no time (no ISO 8601 or RFC 3339 parser
+  reads it; the official SDK refuses it): the plain date, ``Z`` dropped.
+* a time of day in a *plain date* field — a ``date-time`` schema whose description
+  says "This is a plain date (i.e., `yyyy-MM-dd`), all time information is
+  discarded" (HRIS absences, employees' birth and start dates), or a ``format:
+  date`` schema: the calendar date **as written** (``2024-05-01T23:30:00-05:00`` →
+  ``2024-05-01``: the offset is not applied, the day the caller wrote is kept). A
+  ``datetime`` object there gives its own date, naive or aware.
 """
 
 from __future__ import annotations
@@ -22,10 +34,13 @@ from .alone import Given
 __all__ = [
     "date_converter",
     "date_problem",
+    "is_plain_date",
     "make_date_alone",
+    "make_date_converter",
     "make_date_plain",
     "make_date_rule",
     "make_date_strict",
+    "plain_date_converter",
 ]
 
 # Any ISO 8601 date/date-time the normaliser understands (a superset of the
@@ -36,6 +51,22 @@ _ISO = re.compile(
     r"(?P<tz>Z|z|[+-][0-9]{2}:?[0-9]{2})?"
 )
 
+
+#: how a description says a date-time field holds a calendar date only
+_PLAIN_DATE_WORDS = re.compile(r"\bplain date\b", re.IGNORECASE)
+
+
+def is_plain_date(schema: dict[str, Any]) -> bool:
+    """A date field that takes no time of day (see the module docstring)."""
+    if schema.get("format") == "date":
+        return True
+    text = schema.get("description")
+    return isinstance(text, str) and _PLAIN_DATE_WORDS.search(text) is not None
+
+
+#: the reasons of the two normalisations of strings the pattern admits
+ZONE_DROPPED = "a date without a time takes no zone: 'Z' dropped"
+TIME_DROPPED = "a plain date: the time of day dropped, the date kept as written"
 
 #: the one date-time form the plain check takes (any other goes to the rule)
 _PLAIN_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z").fullmatch
@@ -74,6 +105,25 @@ def _format_utc(value: _dt.datetime) -> str:
     utc = value.astimezone(_dt.timezone.utc).replace(tzinfo=None)
     text = utc.isoformat(timespec="microseconds" if utc.microsecond else "seconds")
     return text + "Z"
+
+
+def make_date_converter(schema: dict[str, Any]) -> Callable[[Any, Path, Ctx], Any]:
+    """:func:`date_converter`, or for a plain date field :func:`plain_date_converter`."""
+    return plain_date_converter if is_plain_date(schema) else date_converter
+
+
+def plain_date_converter(value: Any, path: Path, ctx: Ctx) -> Any:
+    """``date`` or ``datetime`` (naive or aware) → its own calendar date. Else unchanged."""
+    t = type(value)
+    if t is str or not issubclass(t, _dt.date):
+        return value
+    day = _dt.datetime.date(value) if issubclass(t, _dt.datetime) else value
+    after = _dt.date.isoformat(day)
+    if day is value:
+        ctx.change(path, value, after, "date converted to an ISO 8601 date string")
+    else:
+        ctx.change(path, value, after, "datetime converted to its own calendar date (ISO 8601)")
+    return after
 
 
 def date_converter(value: Any, path: Path, ctx: Ctx) -> Any:
@@ -140,9 +190,12 @@ def make_date_plain(schema: dict[str, Any]) -> Callable[[str], bool] | None:
     matcher = ecma_regex(pattern).search
     date_from = _dt.date.fromisoformat
     datetime_from = _dt.datetime.fromisoformat
+    longest = 10 if is_plain_date(schema) else 20
 
     def plain(value: str) -> bool:
         n = len(value)
+        if n > longest:
+            return False
         if n == 10:
             parse: Callable[[str], object] = date_from
         elif n == 20 and _PLAIN_DATETIME(value) is not None:
@@ -170,7 +223,8 @@ def make_date_strict(schema: dict[str, Any]) -> dict[str, Any]:
     (which :func:`date_problem` rejects) are left to the rule.
     """
     real: dict[str, Any] = {"format": "date"}
-    if isinstance(schema.get("pattern"), str):  # an offset the pattern admits is kept as is
+    if isinstance(schema.get("pattern"), str) and not is_plain_date(schema):
+        # an offset the pattern admits is kept as is
         real = {"anyOf": [real, {"format": "date-time", "not": {"pattern": ":60"}}]}
     return {**real, "not": {"pattern": "^0000"}}
 
@@ -194,13 +248,27 @@ def make_date_rule(schema: dict[str, Any]) -> Callable[[str, Path, Ctx], str]:
     """The rule for one date string schema (its own pattern, if any, is honoured)."""
     pattern = schema.get("pattern")
     matcher = ecma_regex(pattern).search if isinstance(pattern, str) else None
+    plain_date = is_plain_date(schema)
+
+    def settle(value: str, path: Path, ctx: Ctx) -> str:
+        """A real date/time as the pattern admits it: its plain date where it must be one."""
+        if len(value) == 10:
+            return value
+        if not plain_date and (len(value) != 11 or value[10] not in "Zz"):
+            return value
+        day = value[:10]
+        if matcher is not None and not matcher(day):
+            return value  # a pattern that takes no plain date: leave the value as it is
+        ctx.change(path, value, day, TIME_DROPPED if len(value) > 11 else ZONE_DROPPED)
+        return day
 
     def rule(value: str, path: Path, ctx: Ctx) -> str:
         if matcher is not None and matcher(value):
             problem = date_problem(value)
             if problem is not None:
                 ctx.error(path, "date.invalid", f"{excerpt(value)} {problem}")
-            return value
+                return value
+            return settle(value, path, ctx)
         m = _ISO.fullmatch(value.strip())
         if m is not None and m["H"] is not None and m["tz"] not in (None, "Z", "z"):
             # an offset the pattern does not admit: the same instant in UTC
@@ -212,6 +280,11 @@ def make_date_rule(schema: dict[str, Any]) -> Callable[[str, Path, Ctx], str]:
             if offset is None:
                 ctx.error(path, "date.invalid", f"{excerpt(value)} has no real UTC offset")
                 return value
+            if plain_date:
+                day = value.strip()[:10]
+                if matcher is None or matcher(day):
+                    ctx.change(path, value, day, TIME_DROPPED)
+                    return day
             stamp = _dt.datetime(
                 int(m["y"]),
                 int(m["m"]),
@@ -236,7 +309,8 @@ def make_date_rule(schema: dict[str, Any]) -> Callable[[str, Path, Ctx], str]:
             problem = date_problem(value)
             if problem is not None:
                 ctx.error(path, "date.invalid", f"{excerpt(value)} {problem}")
-            return value
+                return value
+            return settle(value, path, ctx)
         ctx.error(
             path,
             "date.format",
