@@ -14,14 +14,9 @@ import pytest
 
 from kombo_validate.context import Ctx
 from kombo_validate.issues import ContextError
-from kombo_validate.restrictions import (
-    ATTACHMENT_TYPES,
-    Restrictions,
-    TypeRestriction,
-    decoded_size,
-    mime_accepted,
-    normalise_mime_types,
-)
+from kombo_validate.limits import mime_accepted, normalise_mime_types
+from kombo_validate.restrictions import ATTACHMENT_TYPES, Restrictions, TypeRestriction
+from kombo_validate.rules.attachment import decoded_size
 
 ROOT = Path(__file__).resolve().parents[1]
 FULL_SPEC = Path(
