@@ -2,7 +2,9 @@
 
 ``model`` reads the request schema into nodes; ``leaves`` draws single values;
 ``bodies`` draws whole bodies as (raw, wire) pairs; ``restricted`` and
-``jobs`` add the job context (attachment restrictions, screening questions);
+``jobs`` add the job context (attachment restrictions, screening questions;
+``formats`` draws and breaks each question format, ``job_schema`` reads the
+questions' schema);
 ``defects`` injects one known defect; ``values`` draws arbitrary Python values.
 """
 
