@@ -36,7 +36,7 @@ _NOT_EMPTY = {
 
 
 def _met(options: Sequence[object]) -> dict[str, Any]:
-    """An answer matching ``options`` as ``questions._matches`` reads it."""
+    """An answer matching ``options`` as ``questions.answers._matches`` reads it."""
     enum = {"enum": list(options)}  # JSON types: true is not 1
     return {"anyOf": [enum, {"type": "array", "contains": enum}]}
 

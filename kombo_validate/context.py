@@ -24,7 +24,16 @@ MAX_CONTAINERS = 100_000
 #: a body with more unknown keys than this is not a typo away from right).
 MAX_HINTS = 100
 
-__all__ = ["MAX_CONTAINERS", "MAX_DEPTH", "MAX_HINTS", "Ctx", "ErrorTree", "Path", "fast_pointer"]
+__all__ = [
+    "MAX_CONTAINERS",
+    "MAX_DEPTH",
+    "MAX_HINTS",
+    "Ctx",
+    "ErrorTree",
+    "IssueBuffer",
+    "Path",
+    "fast_pointer",
+]
 
 Path = tuple[str | int, ...]
 
@@ -158,3 +167,25 @@ class ErrorTree:
             if node is None:
                 return False
         return True
+
+
+class IssueBuffer:
+    """Issues held back so that they reach a :class:`Ctx` in document order."""
+
+    __slots__ = ("items",)
+
+    def __init__(self) -> None:
+        self.items: list[tuple[Path, str, str, Severity]] = []
+
+    def error(self, path: Path, code: str, message: str) -> None:
+        self.items.append((path, code, message, "error"))
+
+    def warning(self, path: Path, code: str, message: str) -> None:
+        self.items.append((path, code, message, "warning"))
+
+    def flush(self, ctx: Ctx) -> None:
+        items = self.items
+        items.reverse()
+        while items:  # each entry freed as its Issue is made: not all held twice at once
+            path, code, message, severity = items.pop()
+            ctx.issue(path, code, message, severity)

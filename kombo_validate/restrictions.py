@@ -13,8 +13,8 @@ Every limit may be null (Kombo has no information: no limit), and so may the
 whole object. A :class:`Restrictions` is compiled once, immutable and picklable,
 and checks any number of bodies.
 
-The file helpers here (:func:`decoded_size`, :func:`normalise_mime_types`,
-:func:`mime_accepted`) are shared with the FILE screening questions.
+The file helpers it shares with the FILE screening questions are in ``limits``
+(MIME types, numbers in messages) and ``rules.attachment`` (``decoded_size``).
 """
 
 from __future__ import annotations
@@ -26,20 +26,14 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from .context import Ctx, Path
-from .issues import LISTED, ContextError, Severity, excerpt, listing
+from .context import Ctx, IssueBuffer, Path
+from .frozen import Immutable
+from .issues import LISTED, ContextError, excerpt, listing
 from .jsondata import plain_json
-from .rules.attachment import MIME_CHARS
+from .limits import mime_refused, normalise_mime_types, number_text
+from .rules.attachment import decoded_size
 
-__all__ = [
-    "ATTACHMENT_TYPES",
-    "IssueBuffer",
-    "Restrictions",
-    "TypeRestriction",
-    "decoded_size",
-    "mime_accepted",
-    "normalise_mime_types",
-]
+__all__ = ["ATTACHMENT_TYPES", "Restrictions", "TypeRestriction"]
 
 #: The attachment types of the Create-application body, in the spec's order.
 ATTACHMENT_TYPES: tuple[str, ...] = ("CV", "COVER_LETTER", "OTHER")
@@ -53,93 +47,8 @@ _LIMIT_KEYS: tuple[str, ...] = (
 )
 
 
-# --------------------------------------------------------------------------- files
-
-
-def decoded_size(data: str) -> int:
-    """Bytes that the base64 string ``data`` decodes to, computed from its length alone.
-
-    Line breaks (MIME-style wrapping) and trailing ``=`` padding are not counted;
-    unpadded input is sized as a decoder would. Nothing is decoded, so this costs
-    the same for a 10 MB file as for a short one (a few C-level scans).
-    """
-    n = len(data)
-    if n == 0:
-        return 0
-    n -= data.count("\n") + data.count("\r")
-    tail = data[-8:].rstrip()
-    pad = 2 if tail.endswith("==") else 1 if tail.endswith("=") else 0
-    return max(n - pad, 0) * 3 // 4
-
-
-def _mime_key(value: str) -> str:
-    if len(value) > MIME_CHARS and not value.isascii():
-        return value  # no MIME type: never lowercased (12 bytes a character), matches none
-    return value.split(";", 1)[0].strip().lower()
-
-
-def normalise_mime_types(values: Sequence[str] | None) -> tuple[str, ...] | None:
-    """Accepted MIME types in comparable form, or None for "no limit".
-
-    Entries are lowercased and stripped of parameters. Entries without a ``/``
-    (say a bare file extension) cannot be compared with a content type and are
-    dropped; if none is left — or the list is empty, which no ATS means
-    literally — there is no usable limit and None is returned.
-    """
-    if values is None:
-        return None
-    keys = tuple(dict.fromkeys(k for k in (_mime_key(v) for v in values) if "/" in k))
-    return keys or None
-
-
-def mime_accepted(content_type: str, accepted: tuple[str, ...]) -> bool:
-    """Whether ``content_type`` is among the normalised ``accepted`` types.
-
-    Case-insensitive, parameters ignored. ``*/*`` and ``type/*`` entries match
-    by prefix: a content type can never contain ``*`` (the spec's pattern is
-    ``^[\\w.-]+/[\\w.-]+$``), so reading them as wildcards cannot wrongly admit one.
-    """
-    key = _mime_key(content_type)
-    if key in accepted:
-        return True
-    for entry in accepted:
-        if entry == "*/*" or (entry.endswith("/*") and key.startswith(entry[:-1])):
-            return True
-    return False
-
-
 def _fmt_bytes(n: float) -> str:
-    return f"{_fmt_num(n, ',')} bytes"
-
-
-def _fmt_num(n: float, sep: str = "") -> str:
-    """A number in a message, bounded: whole numbers below 10**15 in full, anything else
-    as the double Kombo reads (``-1e+308``, never 309 digits)."""
-    if float(n).is_integer() and abs(n) < 1e15:
-        return format(int(n), sep)
-    return repr(float(n))
-
-
-class IssueBuffer:
-    """Issues held back so that they reach a :class:`Ctx` in document order."""
-
-    __slots__ = ("items",)
-
-    def __init__(self) -> None:
-        self.items: list[tuple[Path, str, str, Severity]] = []
-
-    def error(self, path: Path, code: str, message: str) -> None:
-        self.items.append((path, code, message, "error"))
-
-    def warning(self, path: Path, code: str, message: str) -> None:
-        self.items.append((path, code, message, "warning"))
-
-    def flush(self, ctx: Ctx) -> None:
-        items = self.items
-        items.reverse()
-        while items:  # each entry freed as its Issue is made: not all held twice at once
-            path, code, message, severity = items.pop()
-            ctx.issue(path, code, message, severity)
+    return f"{number_text(n, ',')} bytes"
 
 
 # --------------------------------------------------------------------------- shape
@@ -205,9 +114,9 @@ class TypeRestriction:
             return "unsupported"
         parts = []
         if self.min_amount is not None:
-            parts.append(f"min {_fmt_num(self.min_amount)}")
+            parts.append(f"min {number_text(self.min_amount)}")
         if self.max_amount is not None:
-            parts.append(f"max {_fmt_num(self.max_amount)}")
+            parts.append(f"max {number_text(self.max_amount)}")
         if self.max_file_size_bytes is not None:
             parts.append(f"≤{_fmt_bytes(self.max_file_size_bytes)}")
         if self.accepted_mime_types is not None:
@@ -229,7 +138,7 @@ def _unwrap(raw: object) -> object:
 # --------------------------------------------------------------------------- Restrictions
 
 
-class Restrictions:
+class Restrictions(Immutable):
     """An integration's attachment restrictions, compiled once; immutable and picklable.
 
     ``Restrictions(raw)`` takes ``data.attachment_restrictions`` of
@@ -279,8 +188,7 @@ class Restrictions:
                     raise _bad("types", f"must be an object, got {excerpt(raw_types)}")
                 for name in ATTACHMENT_TYPES:
                     types[name] = TypeRestriction.parse(raw_types.get(name), f"types.{name}")
-        object.__setattr__(self, "_total", total)
-        object.__setattr__(self, "_types", tuple(types.items()))
+        self._init(_total=total, _types=tuple(types.items()))
 
     @classmethod
     def coerce(cls, value: object) -> Restrictions:
@@ -293,18 +201,11 @@ class Restrictions:
         cls, total: float | None, types: tuple[tuple[str, TypeRestriction | None], ...]
     ) -> Restrictions:
         self = cls.__new__(cls)
-        object.__setattr__(self, "_total", total)
-        object.__setattr__(self, "_types", types)
+        self._init(_total=total, _types=types)
         return self
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Restrictions._restore, (self._total, self._types))
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError("Restrictions is immutable")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError("Restrictions is immutable")
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Restrictions):
@@ -376,7 +277,7 @@ class Restrictions:
                 later.error(
                     here,
                     "attachments.too_many",
-                    f"This integration accepts at most {_fmt_num(tr.max_amount)} {kind} "
+                    f"This integration accepts at most {number_text(tr.max_amount)} {kind} "
                     f"attachment(s); this is number {counts[kind]}.",
                 )
             if tr.max_file_size_bytes is not None:
@@ -397,16 +298,12 @@ class Restrictions:
                         "by data_url cannot be checked before Kombo downloads it.",
                     )
             content_type = item.get("content_type")
-            if (
-                tr.accepted_mime_types is not None
-                and isinstance(content_type, str)
-                and not mime_accepted(content_type, tr.accepted_mime_types)
-            ):
+            if mime_refused(content_type, tr.accepted_mime_types):
                 later.error(
                     (*here, "content_type"),
                     "attachment.mime_type",
                     f"This integration does not accept {excerpt(content_type)} for {kind} "
-                    f"attachments; accepted: {listing(tr.accepted_mime_types)}.",
+                    f"attachments; accepted: {listing(tr.accepted_mime_types or ())}.",
                 )
         for kind in ATTACHMENT_TYPES:
             tr = types[kind]
@@ -416,7 +313,7 @@ class Restrictions:
                 ctx.error(
                     path,
                     "attachments.too_few",
-                    f"This integration needs at least {_fmt_num(tr.min_amount)} {kind} "
+                    f"This integration needs at least {number_text(tr.min_amount)} {kind} "
                     f"attachment(s); the body has {counts[kind]}.",
                 )
         if self._total is not None and total > self._total:

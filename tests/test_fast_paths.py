@@ -17,7 +17,8 @@ from kombo_validate.codegen import generated_source, node_of
 from kombo_validate.context import Ctx, fast_pointer
 from kombo_validate.issues import pointer
 from kombo_validate.jsondata import walk_any
-from kombo_validate.questions import Questions, _Question
+from kombo_validate.questions import Questions
+from kombo_validate.questions.model import Question
 
 from .helpers import minimal, pairs, question, with_attachment
 from .rule_places import places
@@ -154,7 +155,7 @@ FILE = File(("application/pdf",), 100)
     ],
 )
 def test_a_fine_answer_is_one_the_full_check_accepts(fmt: Any, value: Any) -> None:
-    q = _Question("q1", "Q", False, fmt)
+    q = Question("q1", "Q", False, fmt)
     run = Run(Ctx(), lambda v: None)
     after = fmt.check(q, value, ("a",), run)
     assert fmt.fine(value) == (after is value and not run.items)

