@@ -45,9 +45,13 @@ class Service:
             if self.proxy is not None:
                 await self.proxy.aclose()
 
-        async def not_found(request: Request) -> Response:
+        async def not_found(request: Request, exc: Exception) -> Response:
             message = "no such path: this service has no upstream (--no-upstream)"
             return json_response({"error": {"code": "not_found", "message": message}}, 404)
+
+        async def not_allowed(request: Request, exc: Exception) -> Response:
+            message = f"{request.method} is not allowed here"
+            return json_response({"error": {"code": "method_not_allowed", "message": message}}, 405)
 
         self.api = Starlette(
             routes=[
@@ -56,9 +60,9 @@ class Service:
                 Route("/v1/operations", api.operations, methods=["GET"]),
                 Route("/healthz", api.healthz, methods=["GET"]),
                 Route("/openapi.json", api.openapi, methods=["GET"]),
-                Route("/{rest:path}", not_found),
             ],
             lifespan=lifespan,
+            exception_handlers={404: not_found, 405: not_allowed},
         )
 
     async def __call__(self, scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:

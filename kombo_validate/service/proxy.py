@@ -8,8 +8,8 @@ operation the spec knows is checked first.
 
 The upstream's answer comes back unchanged (status, headers, raw body bytes), streamed;
 ``X-Kombo-Validate`` says what happened (``checked; changes=2; warnings=0``,
-``refused; errors=3``, ``unchecked``). Only the configured upstream is contacted: the
-request target must be a path (no absolute form, no ``.``/``..`` segments, no ``#``),
+``refused; errors=3; codes=email.invalid,…``, ``unchecked``). Only the configured
+upstream is contacted: the request target must be a path (no absolute form, no ``.``/``..`` segments, no ``#``),
 the client's ``Host`` is replaced, environment proxies are ignored, and redirects are
 handed back, not followed. Hop-by-hop headers (RFC 9110 §7.6.1) are dropped both ways.
 Bodies are read whole (up to ``--max-body-mb``, else 413) before anything is sent, so a
@@ -255,7 +255,8 @@ class Proxy:
     ) -> tuple[int, tuple[str, str]]:
         issues = exc.issues if isinstance(exc, PayloadError) else []
         errors = [i for i in issues if i.is_error] or [Issue("", "request.invalid", str(exc))]
-        note = f"refused; errors={len(errors)}".encode()
+        codes = ",".join(dict.fromkeys(i.code for i in errors[:5]))  # stable names, no values
+        note = f"refused; errors={len(errors)}; codes={codes}".encode()
         await send_json(send, 400, to_kombo_error(errors), [(HEADER, note), *(extra or [])])
         return 400, ("refused", name)
 
