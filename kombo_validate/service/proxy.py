@@ -9,11 +9,12 @@ operation the spec knows is checked first.
 The upstream's answer comes back unchanged (status, headers, raw body bytes), streamed;
 ``X-Kombo-Validate`` says what happened (``checked; changes=2; warnings=0``,
 ``refused; errors=3; codes=email.invalid,…``, ``unchecked``). Only the configured
-upstream is contacted: the request target must be a path (no absolute form, no ``.``/``..`` segments, no ``#``),
-the client's ``Host`` is replaced, environment proxies are ignored, and redirects are
-handed back, not followed. Hop-by-hop headers (RFC 9110 §7.6.1) are dropped both ways.
-Bodies are read whole (up to ``--max-body-mb``, else 413) before anything is sent, so a
-client that goes away mid-body leaves nothing behind upstream.
+upstream is contacted: the request target must be a path (no absolute form, no
+``.``/``..`` segments, no ``#``), the client's ``Host`` is replaced, environment
+proxies are ignored, and redirects are handed back, not followed. Hop-by-hop headers
+(RFC 9110 §7.6.1) are dropped both ways. Bodies are read whole (up to ``--max-body-mb``,
+else 413) before anything is sent, so a client that goes away mid-body leaves nothing
+behind upstream.
 """
 
 from __future__ import annotations
