@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -267,3 +268,33 @@ def test_fetch_context_fetches_caches_and_degrades() -> None:
         assert (status, got["x-kombo-validate-context"]) == (200, "unavailable")
         assert got["x-kombo-validate"] == "checked; changes=0; warnings=0"
         assert [x.path for x in fake.seen[2:]] == ["/v1/ats/jobs?ids=Unlisted", "/v1" + other]
+
+
+FULL_SPEC = Path("/work/shared/seed/kombo-openapi.json")
+
+
+@pytest.mark.skipif(not FULL_SPEC.is_file(), reason="the full Kombo spec is not present")
+def test_any_write_operation_of_a_full_spec_is_checked_on_its_way() -> None:
+    from kombo_validate import Validator
+
+    example = Validator(FULL_SPEC, operation="PostAtsCandidates").operation.request_example
+    with (
+        upstream() as fake,
+        serving("--upstream", fake.url, "--allow-insecure-upstream", "--spec", str(FULL_SPEC)) as s,
+    ):
+        headers = {"X-Integration-Id": INTEGRATION, "Content-Type": "application/json"}
+        status, got, _ = call(s.base + "/ats/candidates", b'{"candidate": 1}', headers=headers)
+        assert status == 400
+        assert got["x-kombo-validate"].startswith("refused; errors=")
+        assert "schema.type" in got["x-kombo-validate"]
+        assert fake.seen == []
+        status, got, _ = call(
+            s.base + "/ats/candidates", json.dumps(example).encode(), headers=headers
+        )
+        assert status == 200
+        assert got["x-kombo-validate"].startswith("checked; ")
+        [seen] = fake.seen
+        assert (seen.method, seen.path) == ("POST", "/v1/ats/candidates")
+        assert json.loads(seen.body) == Validator(FULL_SPEC, operation="PostAtsCandidates").prepare(
+            example
+        )

@@ -130,6 +130,10 @@ class Proxy:
         self._fetcher = fetcher
         self._guards: dict[str, OperationGuard | None] = {}
         self._client: httpx.AsyncClient | None = None
+        default = registry.default
+        if default is not None:  # built now, not in the first request's time
+            guard = OperationGuard(registry.validator(default), registry.context)
+            self._guards[f"{default.method} {default.path}"] = guard
 
     @property
     def client(self) -> httpx.AsyncClient:
