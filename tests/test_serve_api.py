@@ -92,20 +92,20 @@ def test_questions_are_checked_against_the_answers(served: Served) -> None:
 @pytest.mark.parametrize(
     ("payload", "code", "words"),
     [
-        (b'{"body": ', "request.not_json", "the request (9 bytes/chars) is not JSON"),
-        (b"", "request.not_json", "the request (0 bytes/chars) is empty"),
-        (b'{"body": NaN}', "request.not_json", "is not JSON"),
-        ([{"body": {}}], "request.shape", "must be a JSON object"),
-        ({"operation": "PostAtsJobsJobIdApplications"}, "request.shape", 'has no "body"'),
-        ({"body": {}, "bdy": 1}, "request.shape", "unknown member 'bdy'"),
-        ({"body": {}, "operation": 7}, "request.shape", '"operation" must be a string'),
+        (b'{"body": ', "REQUEST.NOT_JSON", "the request (9 bytes/chars) is not JSON"),
+        (b"", "REQUEST.NOT_JSON", "the request (0 bytes/chars) is empty"),
+        (b'{"body": NaN}', "REQUEST.NOT_JSON", "is not JSON"),
+        ([{"body": {}}], "REQUEST.SHAPE", "must be a JSON object"),
+        ({"operation": "PostAtsJobsJobIdApplications"}, "REQUEST.SHAPE", 'has no "body"'),
+        ({"body": {}, "bdy": 1}, "REQUEST.SHAPE", "unknown member 'bdy'"),
+        ({"body": {}, "operation": 7}, "REQUEST.SHAPE", '"operation" must be a string'),
         (
             {"body": {}, "operation": "PostNope"},
-            "operation.unknown",
+            "OPERATION.UNKNOWN",
             "'PostNope' is no write operation",
         ),
-        ({"body": {}, "questions": [{"id": 1}]}, "context.invalid", ""),
-        ({"body": {}, "restrictions": "big"}, "context.invalid", ""),
+        ({"body": {}, "questions": [{"id": 1}]}, "CONTEXT.INVALID", ""),
+        ({"body": {}, "restrictions": "big"}, "CONTEXT.INVALID", ""),
     ],
 )
 def test_a_request_that_cannot_be_checked_is_a_400(
@@ -124,14 +124,14 @@ def test_a_request_over_the_limit_is_413_before_it_is_read(served: Served) -> No
     )
     raw = raw_exchange(served.port, head)  # the body is never sent, yet the answer comes
     assert status_of(raw) == 413
-    assert b'"code": "request.too_large"' in raw
+    assert b'"code": "REQUEST.TOO_LARGE"' in raw
     # no Content-Length: counted while read, refused at the limit
     chunk = b"a" * 300_000
     chunked = b"%x\r\n%s\r\n" % (len(chunk), chunk)
     head = head.replace(b"Content-Length: 9999999", b"Transfer-Encoding: chunked")
     raw = raw_exchange(served.port, head + chunked * 2 + b"0\r\n\r\n")
     assert status_of(raw) == 413
-    assert b'"code": "request.too_large"' in raw
+    assert b'"code": "REQUEST.TOO_LARGE"' in raw
 
 
 def test_operations_health_and_openapi(served: Served) -> None:
@@ -161,7 +161,7 @@ def test_operations_health_and_openapi(served: Served) -> None:
 
 def test_without_an_upstream_other_paths_are_404(served: Served) -> None:
     status, _, out = call(served.base + "/ats/jobs", headers={"Authorization": "Bearer k"})
-    assert (status, json.loads(out)["error"]["code"]) == (404, "not_found")
+    assert (status, json.loads(out)["error"]["code"]) == (404, "NOT_FOUND")
     status, _, _ = call(served.base + "/v1/check")  # GET on a POST route
     assert status == 405
 

@@ -47,11 +47,11 @@ class Service:
 
         async def not_found(request: Request, exc: Exception) -> Response:
             message = "no such path: this service has no upstream (--no-upstream)"
-            return json_response({"error": {"code": "not_found", "message": message}}, 404)
+            return json_response({"error": {"code": "NOT_FOUND", "message": message}}, 404)
 
         async def not_allowed(request: Request, exc: Exception) -> Response:
             message = f"{request.method} is not allowed here"
-            return json_response({"error": {"code": "method_not_allowed", "message": message}}, 405)
+            return json_response({"error": {"code": "METHOD_NOT_ALLOWED", "message": message}}, 405)
 
         self.api = Starlette(
             routes=[

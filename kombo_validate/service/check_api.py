@@ -90,31 +90,31 @@ class CheckAPI:
 
     def _too_large(self) -> BadRequest:
         mb = self._limit / (1024 * 1024)
-        return BadRequest("request.too_large", f"the request is larger than {mb:g} MB", 413)
+        return BadRequest("REQUEST.TOO_LARGE", f"the request is larger than {mb:g} MB", 413)
 
     async def _validator(self, name: Any) -> Any:
         registry = self._registry
         if name is None:
             if registry.default is None:
                 raise BadRequest(
-                    "operation.missing",
+                    "OPERATION.MISSING",
                     "the spec has several write operations and no Create application: "
                     'name one in "operation" (GET /v1/operations)',
                 )
             ref = registry.default
         elif not isinstance(name, str):
             raise BadRequest(
-                "request.shape", '"operation" must be a string: an operationId or "METHOD /path"'
+                "REQUEST.SHAPE", '"operation" must be a string: an operationId or "METHOD /path"'
             )
         else:
             try:
                 ref = registry.find(name)
             except LookupError as exc:
-                raise BadRequest("operation.unknown", str(exc)) from None
+                raise BadRequest("OPERATION.UNKNOWN", str(exc)) from None
         try:
             return await run_in_threadpool(registry.validator, ref)
         except SpecError as exc:
-            raise BadRequest("operation.unavailable", f"it cannot be checked: {exc}") from None
+            raise BadRequest("OPERATION.UNAVAILABLE", f"it cannot be checked: {exc}") from None
 
     async def operations(self, request: Request) -> Response:
         registry = self._registry
@@ -141,21 +141,21 @@ class CheckAPI:
 def _envelope(raw: bytes) -> dict[str, Any]:
     data, problem = parse_json(raw)
     if problem is not None:
-        raise BadRequest("request.not_json", problem.message.replace("the body", "the request", 1))
+        raise BadRequest("REQUEST.NOT_JSON", problem.message.replace("the body", "the request", 1))
     if not isinstance(data, dict):
         raise BadRequest(
-            "request.shape",
+            "REQUEST.SHAPE",
             'the request must be a JSON object: {"body": ..., "operation"?, '
             '"questions"?, "restrictions"?}',
         )
     unknown = [key for key in data if key not in _FIELDS]
     if unknown:
         raise BadRequest(
-            "request.shape",
+            "REQUEST.SHAPE",
             f"unknown member {unknown[0][:80]!r}: the request takes {', '.join(_FIELDS)}",
         )
     if "body" not in data:
-        raise BadRequest("request.shape", 'the request has no "body" (the payload to check)')
+        raise BadRequest("REQUEST.SHAPE", 'the request has no "body" (the payload to check)')
     return data
 
 
@@ -163,4 +163,4 @@ def _check(validator: Any, body: Any, questions: Any, restrictions: Any) -> Any:
     try:
         return validator.check(body, questions=questions, restrictions=restrictions)
     except ContextError as exc:
-        raise BadRequest("context.invalid", str(exc)) from None
+        raise BadRequest("CONTEXT.INVALID", str(exc)) from None

@@ -27,7 +27,7 @@ from .guards import UNSET, OperationGuard
 
 __all__ = ["MAX_ENTRIES", "TTL_SECONDS", "ContextFetcher"]
 
-log = logging.getLogger("kombo_validate.serve")
+log = logging.getLogger(__package__)  # kombo_validate.service
 
 TTL_SECONDS = 300.0
 MAX_ENTRIES = 1024

@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 from starlette.concurrency import run_in_threadpool
 
-from ..issues import ContextError, Issue, PayloadError, SpecError
+from ..issues import ContextError, PayloadError, SpecError
 from ..kombo_error import to_kombo_error
 from .config import ServiceConfig
 from .errors import INPUT_INVALID, TIMED_OUT, UNKNOWN_ERROR, Send, kombo_error, send_json
@@ -37,7 +37,7 @@ from .registry import Registry
 
 __all__ = ["HEADER", "BodyTooLarge", "ClientGone", "Proxy", "read_body"]
 
-log = logging.getLogger("kombo_validate.serve")
+log = logging.getLogger(__package__)  # kombo_validate.service
 
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 
@@ -78,7 +78,7 @@ async def read_body(receive: Receive, limit: int) -> bytes:
     size = 0
     while True:
         message = await receive()
-        if message["type"] == "http.disconnect":
+        if message["type"].endswith(".disconnect"):  # http.disconnect
             raise ClientGone
         chunk = message.get("body", b"")
         size += len(chunk)
@@ -258,8 +258,11 @@ class Proxy:
         name: str,
         extra: list[tuple[bytes, bytes]] | None = None,
     ) -> tuple[int, tuple[str, str]]:
-        issues = exc.issues if isinstance(exc, PayloadError) else []
-        errors = [i for i in issues if i.is_error] or [Issue("", "request.invalid", str(exc))]
+        if isinstance(exc, ContextError):  # the job context itself is unusable
+            error = kombo_error(INPUT_INVALID, str(exc))
+            await send_json(send, 400, error, [(HEADER, b"refused; errors=1"), *(extra or [])])
+            return 400, ("refused", name)
+        errors = [i for i in exc.issues if i.is_error]
         codes = ",".join(dict.fromkeys(i.code for i in errors[:5]))  # stable names, no values
         note = f"refused; errors={len(errors)}; codes={codes}".encode()
         await send_json(send, 400, to_kombo_error(errors), [(HEADER, note), *(extra or [])])
