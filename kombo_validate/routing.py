@@ -246,6 +246,15 @@ class OperationTable:
         table.guarded = (op.label,)
         return table
 
+    @property
+    def refs(self) -> tuple[OperationRef, ...]:
+        """The write operations, in document order."""
+        return tuple(self._refs.values())
+
+    def ref(self, label: str) -> OperationRef:
+        """The write operation of ``label`` (``"POST /ats/candidates"``); KeyError if none."""
+        return self._refs[label]
+
     def find(self, name: str) -> str | None:
         """The label (``"POST /ats/candidates"``) of the write operation ``name``
         (an operationId or ``"METHOD /path"``) names, or None."""

@@ -33,6 +33,7 @@ from .loaders import LoadedFile, is_stdin, kind_of, load_file, read_stdin
 from .options import Options
 from .reporters import REPORTERS, Reporter, Summary
 from .schema_cmd import run_schema
+from .serve_cmd import run_serve
 
 __all__ = ["COMMANDS", "OptionError"]
 
@@ -263,4 +264,5 @@ COMMANDS: dict[str, Callable[[Options, TextIO, TextIO], int]] = {
     "prepare": run_prepare,
     "spec": run_spec,
     "schema": run_schema,
+    "serve": run_serve,
 }

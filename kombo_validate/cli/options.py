@@ -6,15 +6,17 @@ import argparse
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .loaders import INPUT_FORMATS, is_stdin
 from .reporters import REPORTERS
+from .serve_cmd import add_serve_parser
 
 __all__ = ["COMMAND_NAMES", "Options", "build_parser", "parse_args"]
 
 PROG = "kombo-validate"
 #: the subcommands, in the order the usage lists them
-COMMAND_NAMES = ("lint", "check", "prepare", "spec", "schema")
+COMMAND_NAMES = ("lint", "check", "prepare", "spec", "schema", "serve")
 
 
 @dataclass
@@ -34,6 +36,8 @@ class Options:
     response: bool = False
     input_format: str | None = None
     operation: str | None = None
+    #: a command's own options that Options has no field for (serve's)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _jobs(text: str) -> int:
@@ -183,6 +187,7 @@ def _build() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser
         "--spec", metavar="FILE", help="OpenAPI document to read (default: bundled)"
     )
     _operation_option(schema)
+    add_serve_parser(commands)
     return parser, {name: commands.choices[name] for name in COMMAND_NAMES}
 
 
@@ -200,6 +205,7 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         command.error(f"unrecognized arguments: {' '.join(extra)}")
     values = {k: v for k, v in vars(namespace).items() if k in Options.__dataclass_fields__}
     options = Options(**values)
+    options.extra = {k: v for k, v in vars(namespace).items() if k not in values}
     if options.job_id is not None and options.questions is None:
         command.error("--job-id needs --questions")
     if options.response and (options.fix or options.questions or options.restrictions):

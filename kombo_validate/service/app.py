@@ -1,0 +1,111 @@
+"""The ASGI app: the check API on its own paths, every other path to the proxy (or a 404
+without an upstream); :func:`run` serves it with uvicorn.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, MutableMapping
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .check_api import API_PATHS, CheckAPI, json_response
+from .config import ServiceConfig
+from .errors import Send
+from .proxy import Proxy, Receive
+from .registry import Registry
+
+__all__ = ["Service", "app_from_env", "create_app", "run"]
+
+
+class Service:
+    """One worker's app: the routes, the registry and the proxy, built from a config."""
+
+    def __init__(self, config: ServiceConfig) -> None:
+        self.config = config
+        self.registry = Registry(config)
+        self.proxy: Proxy | None = None
+        if config.upstream is not None:
+            fetcher = None
+            if config.fetch_context:
+                from .context_cache import ContextFetcher
+
+                fetcher = ContextFetcher(config)
+            self.proxy = Proxy(config, self.registry, fetcher)
+        api = CheckAPI(self.registry, config.max_body_bytes, self.proxy is not None)
+
+        @contextlib.asynccontextmanager
+        async def lifespan(app: Starlette) -> AsyncIterator[None]:
+            yield
+            if self.proxy is not None:
+                await self.proxy.aclose()
+
+        async def not_found(request: Request, exc: Exception) -> Response:
+            message = "no such path: this service has no upstream (--no-upstream)"
+            return json_response({"error": {"code": "NOT_FOUND", "message": message}}, 404)
+
+        async def not_allowed(request: Request, exc: Exception) -> Response:
+            message = f"{request.method} is not allowed here"
+            return json_response({"error": {"code": "METHOD_NOT_ALLOWED", "message": message}}, 405)
+
+        self.api = Starlette(
+            routes=[
+                Route("/v1/check", api.check, methods=["POST"]),
+                Route("/v1/prepare", api.prepare, methods=["POST"]),
+                Route("/v1/operations", api.operations, methods=["GET"]),
+                Route("/healthz", api.healthz, methods=["GET"]),
+                Route("/openapi.json", api.openapi, methods=["GET"]),
+            ],
+            lifespan=lifespan,
+            exception_handlers={404: not_found, 405: not_allowed},
+        )
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
+        if self.proxy is not None and scope["type"] == "http" and scope["path"] not in API_PATHS:
+            await self.proxy(scope, receive, send)
+        else:
+            await self.api(scope, receive, send)
+
+
+def create_app(config: ServiceConfig) -> Service:
+    return Service(config)
+
+
+def app_from_env() -> Service:
+    """The app of a uvicorn worker process: its config from the environment."""
+    return Service(ServiceConfig.from_env())
+
+
+def run(config: ServiceConfig) -> None:
+    """Serve until SIGINT/SIGTERM (in-flight requests finish first)."""
+    import os
+
+    import uvicorn
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines quote whole URLs
+    common: dict[str, Any] = {
+        "host": config.host,
+        "port": config.port,
+        "access_log": False,  # our own line per request: no paths, no payload values
+        "proxy_headers": False,
+        "server_header": False,
+        "date_header": False,
+        "timeout_graceful_shutdown": config.graceful_timeout,
+        "log_level": "info",
+    }
+    if config.workers > 1:
+        os.environ["KOMBO_VALIDATE_SERVE_CONFIG"] = config.to_env()
+        uvicorn.run(
+            "kombo_validate.service.app:app_from_env",
+            factory=True,
+            workers=config.workers,
+            **common,
+        )
+    else:
+        uvicorn.run(create_app(config), **common)

@@ -1,0 +1,94 @@
+"""Write requests checked on their way through the proxy: which operation a request is,
+its path parameters, the ``X-Integration-Id`` header, the body and the job's screening
+questions — the httpx transport's ``_Guard`` doing the work, over the registry's
+:class:`~kombo_validate.routing.OperationTable` (so each Validator is built once).
+
+:meth:`ProxyGuard.check` returns the request to send (its body normalised and
+re-encoded as the SDK encodes JSON, with a matching ``Content-Length``) and the
+:class:`Report`, or raises :class:`PayloadError`.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from typing import Any
+
+import httpx
+
+from ..httpx import _Guard
+from ..issues import Report
+from ..routing import Match
+from .registry import Registry
+
+__all__ = ["UNSET", "ProxyGuard"]
+
+#: no questions were fetched for this request: ``--questions`` applies
+UNSET: Any = object()
+
+
+class _Call:
+    """What one check hands back from inside ``_Guard`` (its hooks take no request)."""
+
+    __slots__ = ("fetched", "report")
+
+    def __init__(self, fetched: Any) -> None:
+        self.fetched = fetched
+        self.report: Report | None = None
+
+
+_CALL: ContextVar[_Call] = ContextVar("kombo_validate_service_call")
+
+
+class ProxyGuard:
+    """Checks the requests of every write operation of ``registry``'s spec."""
+
+    def __init__(self, registry: Registry) -> None:
+        self._registry = registry
+        self._context = registry.context
+        self._guard = _Guard(
+            registry.spec,
+            None,
+            self._questions,
+            registry.context.restrictions,
+            None,
+            self._record,
+        )
+
+    def match(self, request: httpx.Request) -> Match | None:
+        """The write operation ``request`` is, or None; PayloadError (``path.ambiguous``)."""
+        return self._guard.match(request)
+
+    def takes_questions(self, found: Match) -> bool:
+        """The operation takes answers to a job named in its path (``--fetch-context``)."""
+        op = self._registry.table.validator(found.route.label).operation
+        return op.answers is not None and op.job is not None and op.job.location == "path"
+
+    def job_id(self, found: Match) -> str | None:
+        """The raw job-id path segment of a request :meth:`takes_questions` holds for."""
+        op = self._registry.table.validator(found.route.label).operation
+        if op.job is None or op.job.location != "path":
+            return None
+        name = op.job.path[0]
+        return None if name in found.spilled else found.values.get(name)
+
+    def _questions(self, job_id: str) -> Any:
+        fetched = _CALL.get().fetched
+        if fetched is not UNSET:
+            return fetched
+        return self._context.by_job.get(job_id, self._context.every_job)
+
+    @staticmethod
+    def _record(report: Report) -> None:
+        _CALL.get().report = report
+
+    def check(
+        self, request: httpx.Request, found: Match, content: bytes, fetched: Any = UNSET
+    ) -> tuple[httpx.Request, Report | None]:
+        """``(request to send, report)``, or PayloadError; ``fetched``: the job's
+        questions fetched for this request (None: it has none)."""
+        token = _CALL.set(_Call(fetched))
+        try:
+            sent = self._guard.rebuild(request, found, content)
+            return sent, _CALL.get().report
+        finally:
+            _CALL.reset(token)

@@ -1,0 +1,236 @@
+"""Load figures for ``kombo-validate serve`` (issue 18), on loopback only.
+
+Starts a fake upstream (a minimal ASGI app on uvicorn) and ``kombo-validate serve
+--workers 2`` in front of it, then measures, with a lean asyncio HTTP/1.1 client on
+keep-alive connections:
+
+1. checks/s of the spec's request example against ``POST /v1/check`` at 32 concurrent
+   connections, with p50/p99 latency;
+2. the proxy's added latency: one connection, sequential requests, p50/p99 of calling
+   the fake upstream directly vs through the proxy (a GET forwarded unchecked, and a
+   Create application checked and forwarded).
+
+Bounded in time (``--seconds`` per throughput run, ``--requests`` per latency run) and
+everything started is stopped in a ``finally``. The client runs on the same machine,
+so it competes with the server for the CPUs: the figures are a floor.
+
+    python scripts/serve_load.py [--seconds 5] [--concurrency 32] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+JOB = "BDpgnpZ148nrGh4mYHNxJBgx"
+INTEGRATION = "join:HWUTwvyx2wLoSUHphiWVrp28"
+
+UPSTREAM_APP = textwrap.dedent(
+    """
+    BODY = b'{"status":"success","data":{"id":"H77fDF8uvEzGNPRubiz5DvQ7"}}'
+    HEADERS = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(BODY))]
+
+    async def app(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        more = True
+        while more:
+            more = (await receive()).get("more_body", False)
+        await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
+        await send({"type": "http.response.body", "body": BODY})
+    """
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_up(url: str, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{url}: the process exited with {proc.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except OSError as exc:
+            if getattr(exc, "code", None) is not None:
+                return  # an HTTP answer: it is up
+            time.sleep(0.1)
+    raise RuntimeError(f"{url}: not up within 30 s")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+def request_bytes(method: str, path: str, port: int, body: bytes = b"", **headers: str) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}"]
+    lines += [f"{k.replace('_', '-')}: {v}" for k, v in headers.items()]
+    if body or method == "POST":
+        lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, raw: bytes) -> int:
+    writer.write(raw)
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    await reader.readexactly(length)
+    return status
+
+
+async def _worker(port: int, raw: bytes, until: float, lat: list[float], bad: list[int]) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        while time.perf_counter() < until:
+            started = time.perf_counter()
+            status = await _exchange(reader, writer, raw)
+            lat.append(time.perf_counter() - started)
+            if status != 200:
+                bad.append(status)
+    finally:
+        writer.close()
+
+
+async def throughput(port: int, raw: bytes, seconds: float, concurrency: int) -> dict[str, float]:
+    warm: list[float] = []
+    await asyncio.gather(
+        *(_worker(port, raw, time.perf_counter() + 1.0, warm, []) for _ in range(concurrency))
+    )
+    lat: list[float] = []
+    bad: list[int] = []
+    started = time.perf_counter()
+    until = started + seconds
+    await asyncio.gather(*(_worker(port, raw, until, lat, bad) for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    return {"requests": len(lat), "per_s": len(lat) / elapsed, "non_200": len(bad), **pcts(lat)}
+
+
+async def sequential(port: int, raw: bytes, count: int) -> dict[str, float]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    lat: list[float] = []
+    try:
+        for i in range(count + 50):
+            started = time.perf_counter()
+            status = await _exchange(reader, writer, raw)
+            if status != 200:
+                raise RuntimeError(f"status {status}")
+            if i >= 50:  # warm-up
+                lat.append(time.perf_counter() - started)
+    finally:
+        writer.close()
+    return pcts(lat)
+
+
+def pcts(lat: list[float]) -> dict[str, float]:
+    if len(lat) < 2:
+        return {"p50_ms": float("nan"), "p99_ms": float("nan")}
+    cuts = statistics.quantiles(lat, n=100)
+    return {"p50_ms": cuts[49] * 1000, "p99_ms": cuts[98] * 1000}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--requests", type=int, default=1000, help="per latency run")
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT))
+    from kombo_validate import Validator
+
+    example = Validator().operation.request_example
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    up_port, port = free_port(), free_port()
+    app_dir = Path(os.environ.get("TMPDIR", "/tmp")) / f"kv-serve-load-{os.getpid()}"
+    app_dir.mkdir(exist_ok=True)
+    (app_dir / "fake_upstream.py").write_text(UPSTREAM_APP)
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        up = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "fake_upstream:app", "--port", str(up_port),
+             "--no-access-log", "--log-level", "warning", "--app-dir", str(app_dir)],
+            env=env,
+        )  # fmt: skip
+        procs.append(up)
+        wait_up(f"http://127.0.0.1:{up_port}/", up)
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "kombo_validate", "serve", "--port", str(port),
+             "--workers", str(args.workers), "--upstream", f"http://127.0.0.1:{up_port}/v1",
+             "--allow-insecure-upstream"],
+            env=env,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        procs.append(serve)
+        wait_up(f"http://127.0.0.1:{port}/healthz", serve)
+
+        check = request_bytes("POST", "/v1/check", port, json.dumps({"body": example}).encode())
+        result: dict[str, object] = {
+            "cpus": os.cpu_count(),
+            "workers": args.workers,
+            "concurrency": args.concurrency,
+            "check": asyncio.run(throughput(port, check, args.seconds, args.concurrency)),
+        }
+        app = f"/ats/jobs/{JOB}/applications"
+        body = json.dumps(example).encode()
+        runs = {
+            "get_direct": (up_port, request_bytes("GET", "/v1/ats/jobs", up_port)),
+            "get_proxied": (port, request_bytes("GET", "/ats/jobs", port)),
+            "create_direct": (
+                up_port,
+                request_bytes("POST", "/v1" + app, up_port, body, X_Integration_Id=INTEGRATION),
+            ),
+            "create_proxied": (
+                port,
+                request_bytes("POST", app, port, body, X_Integration_Id=INTEGRATION),
+            ),
+        }
+        latency = {
+            name: asyncio.run(sequential(p, raw, args.requests)) for name, (p, raw) in runs.items()
+        }
+        for kind in ("get", "create"):
+            direct, proxied = latency[f"{kind}_direct"], latency[f"{kind}_proxied"]
+            latency[f"{kind}_added"] = {
+                key: proxied[key] - direct[key] for key in ("p50_ms", "p99_ms")
+            }
+        result["latency"] = latency
+        print(json.dumps(result, indent=2, default=lambda x: round(x, 3)))
+    finally:
+        for proc in reversed(procs):
+            stop(proc)
+        for path in app_dir.iterdir():
+            path.unlink()
+        app_dir.rmdir()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
