@@ -201,6 +201,8 @@ def build(schema: Any, where: Where) -> Node:
         return AnyOfNode(branches=tuple(build(b, where) for b in branches))
     types = set(schema_types(s))
     nullable = "null" in types or s.get("nullable") is True
+    if isinstance(s.get("enum"), list) and None not in s["enum"]:
+        nullable = False  # ``type: [string, null]`` with an enum of strings: null is no value
     types.discard("null")
     if "const" in s:
         return ConstNode(values=(s["const"],))
