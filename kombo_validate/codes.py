@@ -110,6 +110,12 @@ _TABLE: tuple[tuple[str, Severity, str], ...] = (
         "the decoded attachments exceed 10 MB (10,000,000 bytes) together",
     ),
     (
+        "field.requires",
+        _E,
+        "a field given without the sibling its description says it needs (`amount` without "
+        "`unit`): at the missing one",
+    ),
+    (
         "key.unknown",
         _W,
         "a key the spec does not define where it lists fixed properties (kept; with a suggestion)",

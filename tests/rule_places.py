@@ -24,6 +24,27 @@ _ATTACHMENT = {
         "data_url": {"type": "string", "format": "uri"},
     },
 }
+#: an object with fields paired in prose (as HRIS absences' amount/unit, start/end time)
+_PAIRED: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "amount": {
+            "type": "number",
+            "description": "Specifying this also requires specifying `unit`.",
+        },
+        "unit": {
+            "type": ["string", "null"],
+            "description": "Specifying this also requires specifying `amount`.",
+        },
+        "start_time": {
+            "type": "string",
+            "description": "If `start_time` is specified, `end_time` has to be specified as well.",
+        },
+        "end_time": {"type": "string"},
+        "clicks_window": {"type": "integer", "description": "Cannot be used without `clicks`."},
+        "clicks": {"type": "integer"},
+    },
+}
 EXTRA: list[tuple[str, dict[str, Any], Where]] = [
     ("date-time without a pattern", {"type": "string", "format": "date-time"}, Where()),
     ("date without a pattern", {"type": "string", "format": "date"}, Where()),
@@ -32,6 +53,7 @@ EXTRA: list[tuple[str, dict[str, Any], Where]] = [
     ("idn-email", {"type": "string", "format": "idn-email"}, Where()),
     ("country by description", {"type": "string", "description": "ISO 3166 code"}, Where()),
     ("attachment", _ATTACHMENT, Where()),
+    ("paired fields", _PAIRED, Where()),
     *(
         (f"attachment {name}", sub, Where(name, _ATTACHMENT))
         for name, sub in _ATTACHMENT["properties"].items()

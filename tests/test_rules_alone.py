@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import copy
+from collections.abc import Callable
 from typing import Any
 
 import jsonschema_rs
@@ -37,6 +38,8 @@ from kombo_validate.rules.alone import (
     strict_of,
 )
 from kombo_validate.rules.attachment import GENERIC_CONTENT_TYPES
+from kombo_validate.rules.requires import requirements
+from kombo_validate.schemas import schema_types
 
 from .rule_places import Place, places
 
@@ -197,6 +200,37 @@ def _a_good_one(schema: dict[str, Any]) -> dict[str, Any]:
     return obj
 
 
+def _paired_objects(schema: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+    props = schema.get("properties") or {}
+    value = st.one_of(st.integers(0, 3), st.sampled_from(["DAYS", "10:00"]), st.none())
+    return st.fixed_dictionaries({}, optional={k: value for k in props})
+
+
+def _good_and_bad(rule: str, schema: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One object the fragment takes and one it refuses (the test is not vacuous)."""
+    if rule == "requires":
+        props = schema.get("properties") or {}
+
+        def sample(name: str) -> Any:
+            return "DAYS" if "string" in schema_types(props[name]) else 1
+
+        field, needed = requirements(schema)[0]
+        return {field: sample(field), needed: sample(needed)}, {field: sample(field)}
+    good = _a_good_one(schema)
+    return good, {k: v for k, v in good.items() if k != "data"}
+
+
+#: rule name -> how to draw objects of its shape, the fragment's and others
+OBJECTS: dict[str, Callable[[dict[str, Any]], st.SearchStrategy[dict[str, Any]]]] = {
+    "attachment": _attachment_objects,
+    "requires": _paired_objects,
+}
+
+
+def test_every_object_rule_has_its_objects() -> None:
+    assert sorted(OBJECTS) == sorted(r.name for r in RULES if r.kind == "object")
+
+
 @pytest.mark.parametrize("place", OBJECT_PLACES, ids=_id)
 def test_an_object_rule_leaves_alone_what_its_fragment_accepts(place: Place) -> None:
     _, rule, schema, where = place
@@ -209,11 +243,11 @@ def test_an_object_rule_leaves_alone_what_its_fragment_accepts(place: Place) -> 
     }
     accepts = _validator({"allOf": [own, strict_of(alone)]}).is_valid
     fn = rule.build(schema, where)
-    good = _a_good_one(schema)  # the test is not vacuous: the fragment takes some
+    good, bad = _good_and_bad(rule.name, schema)
     assert accepts(good)
-    assert not accepts({k: v for k, v in good.items() if k != "data"})
+    assert not accepts(bad)
 
-    @given(_attachment_objects(schema))
+    @given(OBJECTS[rule.name](schema))
     def check(obj: dict[str, Any]) -> None:
         if not accepts(obj):
             return

@@ -152,6 +152,10 @@ class Gen:
         role = ROLES.get(node.role)
         if role is not None:  # a rule's role (an attachment): drawn as the role table says
             return role.draw(self, node, path, depth, False)
+        return self.fields(node, path, depth)
+
+    def fields(self, node: ObjNode, path: Path, depth: int) -> tuple[Any, dict[str, Any]]:
+        """An object of ``node``'s properties, by the schema alone (no object rule's role)."""
         optional = [p for p in node.props if p.name not in node.required]
         chosen: set[str] = set()
         if optional:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..rules import RULES, Where
 from ..rules.attachment import is_attachment_schema
 from ..rules.dates import is_plain_date
+from ..rules.requires import requirements
 from ..schemas import merge_all_of, schema_types
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ BY_RULE: dict[str, Callable[[dict[str, Any], Where], str]] = {
     "uri": lambda schema, where: "http_url" if _in_data_url(where) else "uri",
     "content-type": _always("content_type"),
     "attachment": _always("attachment"),
+    "requires": _always("paired"),
 }
 
 
@@ -119,8 +121,10 @@ class ObjNode(Node):
     required: frozenset[str] = frozenset()
     #: schema of extra keys when the object admits them without a warning, else None
     extra: Node | None = None
-    #: the role of an object rule that applies here ("attachment"), else "plain"
+    #: the role of an object rule that applies here ("attachment", "paired"), else "plain"
     role: str = "plain"
+    #: ``(field, needed)``: a field given needs its sibling (``rules.requires``)
+    pairs: tuple[tuple[str, str], ...] = ()
 
     @property
     def attachment(self) -> bool:
@@ -273,6 +277,7 @@ def _object(s: dict[str, Any], where: Where, nullable: bool) -> ObjNode:
         required=required,
         extra=extra,
         role=_role(s, where, ("object",)),
+        pairs=requirements(s),
         nullable=nullable,
     )
 

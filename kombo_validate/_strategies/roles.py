@@ -252,6 +252,36 @@ def _break_attachment(cases: _Cases, path: Path, node: Any) -> None:
         cases.add((*path, "content_type"), "attachment.content_type_missing", no_type)
 
 
+def _draw_paired(gen: Gen, node: Any, path: Path, depth: int, in_any_of: bool) -> Drawn:
+    """An object whose paired fields (``rules.requires``) come both or neither."""
+    raw, wire = gen.fields(node, path, depth)
+    for field, needed in node.pairs:
+        if wire.get(field) is None or wire.get(needed) is not None:
+            continue
+        prop = node.prop(needed)
+        if prop is not None and gen.flip(2):
+            raw[needed], wire[needed] = gen.value(prop.node, (*path, needed), depth + 1)
+            if wire[needed] is not None:
+                continue
+        for obj in (raw, wire):  # else the field goes: neither is given
+            obj.pop(field, None)
+    return raw, wire
+
+
+def _break_paired(cases: _Cases, path: Path, node: Any) -> None:
+    """Each pair given both: its needed field removed (``field.requires`` there)."""
+    value = at(cases.body, path)
+    for field, needed in node.pairs:
+        if value.get(field) is None or value.get(needed) is None:
+            continue
+
+        def without(body: Any, draw: st.DrawFn, needed: str = needed) -> Any:
+            del at(body, path)[needed]
+            return body
+
+        cases.add((*path, needed), "field.requires", without)
+
+
 #: role name -> how to draw and break it ("plain", no rule's role, is the bodies' own)
 ROLES: dict[str, Role] = {
     "enum": Role(_draw_enum, _break_enum),
@@ -264,4 +294,5 @@ ROLES: dict[str, Role] = {
     "content_type": Role(_draw_content_type, _break_content_type),
     "data": Role(_draw_data, _break_data),
     "attachment": Role(_draw_attachment, _break_attachment),
+    "paired": Role(_draw_paired, _break_paired),
 }

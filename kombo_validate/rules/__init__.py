@@ -50,6 +50,7 @@ from .countries import country_alone, country_rule
 from .dates import make_date_alone, make_date_converter, make_date_rule
 from .emails import EMAIL_ALONE, email_rule
 from .enums import make_enum_alone, make_enum_rule
+from .requires import make_requires_rule, requirements, requires_strict
 from .uris import URI_ALONE, make_uri_rule
 
 __all__ = [
@@ -183,5 +184,12 @@ RULES: tuple[Rule, ...] = (
         lambda s, w: is_attachment_schema(s),
         lambda s, w: attachment_rule,
         lambda s, w: Schema(attachment_strict(s)),
+    ),
+    Rule(
+        "requires",
+        "object",
+        lambda s, w: bool(requirements(s)),
+        lambda s, w: make_requires_rule(s),
+        lambda s, w: Schema(requires_strict(s)),
     ),
 )
