@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from .context import Ctx, Path
 from .docorder import document_order
 from .engine import ENGINES, Engine, make_engine
-from .fastpath import FastPath, strict_leaf
+from .fastpath import FastPath
 from .issues import EXCERPT_CHARS, ContextError, PayloadError, Report, clean_report
 from .jsondata import unicode_issues
 from .operation import Operation
@@ -25,6 +25,7 @@ from .rules import Where
 from .rules.dates import make_date_plain, make_date_rule
 from .schema_errors import issues_from
 from .spec import SpecInfo, load_spec
+from .strict_schema import strict_leaf
 
 __all__ = ["Validator", "check", "default_validator", "prepare"]
 

@@ -6,18 +6,16 @@ Built once per Validator from the plan (never from a second reading of the spec)
    strings and numbers shared, nothing else looked at (but the size of a file).
 2. ``marshal.dumps`` proves in C that the body holds only exact built-in types (no
    subclasses, enums, dates, custom objects); anything else takes the full walk.
-3. One jsonschema-rs ``is_valid`` against the *strict* schema: the request schema
-   with, at every place the plan would do something, the condition under which it
-   does nothing — each rule's ``strict`` fragment (a real calendar date, an ISO
-   country code, strict base64...), ``additionalProperties: false`` on closed
-   objects, numbers a double can hold, and ``false`` for free-form data. So when it
+3. One jsonschema-rs ``is_valid`` against the *strict* schema (``strict_schema``):
+   the request schema narrowed to where the plan's walk does nothing. So when it
    passes, the plan's walk would change nothing and report nothing, and the schema
    engine would accept the body (the strict schema only narrows the request schema).
 
 When it fails, only the failing parts are walked: each container's strict
 sub-schema finds the containers that fail; an object in the shape the plan's bulk
 path takes is repaired in that path's order by a generated function
-(``codegen.repair_walker``: its scalars tested and walked as the bulk path does, its
+(``codegen.repair_walker``, written from the object's ``walkplan.ObjectWalk`` as
+the bulk path is: its scalars tested and walked as the bulk path does, its
 containers asked their strict schema and repaired only if it fails), an array item
 by item, anything else re-walked whole by its plan walker from the input, so
 issues, changes and their order are exactly the full walk's. Nothing here ever
@@ -33,22 +31,20 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .codegen import (
-    AnyOfGen,
-    ArrayGen,
-    ObjectGen,
-    Repair,
-    Walker,
-    define,
-    node_of,
-    repair_walker,
-)
+from .codegen import Repair, define, repair_walker
 from .context import MAX_DEPTH, Ctx, Path
-from .rules import RULES, STRICT_FORMATS, Where
-from .rules.numbers import DOUBLE_MAX, number_within
-from .schemas import schema_types
+from .rules import STRICT_FORMATS, Where
+from .strict_schema import (
+    any_of_strict,
+    array_strict,
+    first_branches,
+    is_free,
+    object_strict,
+    strict_leaf,
+)
+from .walkplan import AnyOfGen, ArrayGen, ObjectWalk, Walker, node_of
 
-__all__ = ["FastPath", "strict_leaf"]
+__all__ = ["MAX_FAST_BYTES", "FastPath", "strict_leaf"]
 
 #: bodies whose marshalled form is larger take the full walk (it never copies a string)
 MAX_FAST_BYTES = 256 * 1024
@@ -56,77 +52,6 @@ MAX_FAST_BYTES = 256 * 1024
 #: a lone surrogate as marshal writes it (UTF-8 with ``surrogatepass``): ED A0–BF. Valid
 #: UTF-8 never holds these bytes; a number or a length may (the body then takes the walk)
 _SURROGATE = re.compile(b"\xed[\xa0-\xbf]").search
-
-#: keywords that hold annotations only, or that the strict schema rebuilds itself
-_DROP = frozenset(
-    {
-        "format",
-        "description",
-        "title",
-        "example",
-        "examples",
-        "externalDocs",
-        "deprecated",
-        "default",
-        "readOnly",
-        "writeOnly",
-        "nullable",
-        "properties",
-        "items",
-        "additionalProperties",
-        "anyOf",
-        "oneOf",
-        "allOf",
-    }
-)
-#: keywords with sub-schemas that the strict schema keeps as written (formats stripped)
-_RAW_SUBSCHEMAS = frozenset(
-    {"not", "if", "then", "else", "contains", "dependentSchemas", "patternProperties"}
-)
-
-
-def _strip_formats(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {k: _strip_formats(v) for k, v in node.items() if k != "format"}
-    if isinstance(node, list):
-        return [_strip_formats(v) for v in node]
-    return node
-
-
-def _base(schema: dict[str, Any]) -> dict[str, Any]:
-    out = {k: v for k, v in schema.items() if k not in _DROP}
-    for key in _RAW_SUBSCHEMAS & out.keys():
-        out[key] = _strip_formats(out[key])
-    return out
-
-
-def _with(base: dict[str, Any], fragments: list[Any]) -> Any:
-    if any(f is False for f in fragments):
-        return False
-    extra = [f for f in fragments if isinstance(f, dict) and f]
-    if extra:
-        base = {**base, "allOf": extra}
-    return base
-
-
-def strict_leaf(schema: Any, where: Where) -> Any:
-    """The strict schema of a non-container property (see the module docstring)."""
-    if not isinstance(schema, dict) or "allOf" in schema:
-        return False
-    types = schema_types(schema)
-    if not types or "object" in types or "array" in types:
-        return False  # free-form data, or a container the caller did not expect
-    fragments: list[Any] = []
-    base = _base(schema)
-    if types & {"number", "integer"}:
-        fragments.append(_in_double_range(types))
-        base = _without_implied_bounds(base)
-    if "string" in types:
-        for rule in RULES:
-            applies = rule.kind in ("convert", "string") and rule.applies(schema, where)
-            if applies and rule.build(schema, where):  # as the plan builds its rules
-                fragments.append(rule.strict(schema, where))
-    return _with(base, fragments)
 
 
 class _Node:
@@ -148,7 +73,7 @@ class _Node:
     walker: Walker
     strict: Any
     children: tuple[tuple[str, _Node], ...]
-    gen: ObjectGen | None
+    gen: ObjectWalk | None
     item: _Node | None
     #: the wire value at this position needs nothing (never raises)
     full: Callable[[Any], bool]
@@ -247,7 +172,7 @@ class FastPath:
         node.repair = functools.partial(_first_repair, node)
         node.kind, node.branches = "free", {}
         gen = node_of(walker)
-        if isinstance(gen, ObjectGen):
+        if isinstance(gen, ObjectWalk):
             self._object(node, gen)
         elif isinstance(gen, ArrayGen):
             self._array(node, gen)
@@ -260,75 +185,40 @@ class FastPath:
             node.shallow = node.full
         return node
 
-    def _object(self, node: _Node, gen: ObjectGen) -> None:
-        schema = gen.schema
-        props = schema.get("properties") or {}
-        if "allOf" in schema or not isinstance(props, dict):
-            node.strict = False
+    def _object(self, node: _Node, plan: ObjectWalk) -> None:
+        props = plan.schema.get("properties") or {}
+        if "allOf" in plan.schema or not isinstance(props, dict):
+            node.strict = False  # walked whole
             return
         children: list[tuple[str, _Node]] = []
-        specials = {name for name, _walker, _skip, _numeric in gen.specials}
-        full_props: dict[str, Any] = {}
-        for name, sub in props.items():
-            where = Where(name, schema)
-            walker = gen.walkers[name]
-            if name in specials and (node_of(walker) is not None or _is_free(sub)):
-                child = self._node(walker, where)
-                children.append((name, child))
-                full_props[name] = _as_written(sub, child.strict)
-            else:
-                full_props[name] = strict_leaf(sub, where)
-        fragments = [
-            rule.strict(schema, gen.where)
-            for rule in RULES
-            if rule.kind == "object" and rule.applies(schema, gen.where)
-        ]
-        base = {**_base(schema), "additionalProperties": False}
-        node.strict = _with({**base, "properties": full_props}, fragments)
+        for prop in plan.specials:  # a container, or free-form data: a node of its own
+            if node_of(prop.walker) is not None or is_free(props[prop.name]):
+                where = Where(prop.name, plan.schema)
+                children.append((prop.name, self._node(prop.walker, where)))
+        node.strict = object_strict(plan, {name: child.strict for name, child in children})
         node.children = tuple(children)
-        node.gen = gen
+        node.gen = plan
         node.kind = "object"
 
     def _array(self, node: _Node, gen: ArrayGen) -> None:
-        item_gen = node_of(gen.item)
-        base = _base(gen.schema)
-        if item_gen is not None:
+        if node_of(gen.item) is not None:
             node.item = self._node(gen.item, Where())
-            node.strict = {**base, "items": _as_written(gen.schema.get("items"), node.item.strict)}
-            node.shallow = self._validator({**base, "items": True})
+            node.strict, shallow = array_strict(gen.schema, node.item.strict)
+            node.shallow = self._validator(shallow)
         else:
-            node.strict = {**base, "items": strict_leaf(gen.schema.get("items"), Where())}
+            node.strict, _ = array_strict(gen.schema)
         node.kind = "array"
 
     def _any_of(self, node: _Node, gen: AnyOfGen, where: Where) -> None:
         # The walk gives a value to the first branch its type fits that reports no
         # error: when the value passes that branch's strict schema, that is the one.
-        clauses: list[Any] = []
-        first: dict[str, tuple[Any, Walker] | None] = {
-            t: next(iter(gen.by_type.get(t) or ()), None) for t in _JSON_TYPES
-        }
-        if _schema_of(first["integer"]) is not _schema_of(first["number"]):
-            # one JSON type for both (jsonschema-rs takes 1.0 for an integer)
-            first["integer"] = first["number"] = None
-        first.pop("integer")
-        for json_type, candidate in first.items():
-            if json_type == "string" and gen.fast is str:
-                clauses.append({"type": "string"})  # a str is returned as it is
-                continue
-            if candidate is None:
-                continue  # the walk says what is wrong: not proven
-            schema, walker = candidate
-            if json_type in _CONTAINERS:
-                child = self._node(walker, where)
+        strict: dict[str, Any] = {}
+        for json_type, candidate in first_branches(gen).items():
+            if json_type in _CONTAINERS and candidate is not None:
+                child = self._node(candidate[1], where)
                 node.branches[_CONTAINERS[json_type]] = child
-                strict = _as_written(schema, child.strict)
-            else:
-                strict = strict_leaf(schema, where)
-            if strict is not False:
-                clauses.append({"allOf": [{"type": json_type}, strict]})
-        node.strict = {"anyOf": clauses} if clauses else False
-        if node.strict is not False and "oneOf" in gen.schema:  # and no more than one
-            node.strict = {"allOf": [_strip_formats({"oneOf": gen.schema["oneOf"]}), node.strict]}
+                strict[json_type] = child.strict
+        node.strict = any_of_strict(gen, strict, where)
         node.kind = "any"
 
     # ------------------------------------------------------------------ running
@@ -368,48 +258,7 @@ class FastPath:
         return (wire, True) if proven else (self.repair(body, wire, ctx), False)
 
 
-_JSON_TYPES = ("string", "boolean", "integer", "number", "null", "object", "array")
 _CONTAINERS: dict[str, type] = {"object": dict, "array": list}
-
-
-def _as_written(schema: Any, strict: Any) -> Any:
-    """``strict`` for a container the plan walks with its ``allOf`` merged: and the
-    schema as written (a merge keeps the first of two conflicting keywords)."""
-    if strict is False or not (isinstance(schema, dict) and "allOf" in schema):
-        return strict
-    return {"allOf": [_strip_formats(schema), strict]}
-
-
-def _is_free(schema: Any) -> bool:
-    return not isinstance(schema, dict) or not schema_types(schema) or "allOf" in schema
-
-
-def _in_double_range(types: frozenset[str]) -> dict[str, Any]:
-    """Numbers a double holds, as Kombo parses them. Spelled with "type": "number"
-    and the schema's other types by name: an int of 4,300+ digits is neither a
-    "number" nor "null" to jsonschema-rs, but passes "integer" and "not number"."""
-    in_range = number_within()
-    others = sorted(types - {"number", "integer"})
-    return {"anyOf": [{"type": others}, in_range]} if others else in_range
-
-
-def _without_implied_bounds(base: dict[str, Any]) -> dict[str, Any]:
-    """``base`` without a ``minimum`` at or below -max double (or ``maximum`` at or
-    above it): the double-range fragment implies them, and each costs jsonschema-rs a
-    float comparison (the spec writes ``minimum: -1.7976931348623157e+308``)."""
-    implied = {"minimum": -DOUBLE_MAX, "maximum": DOUBLE_MAX}
-    return {k: v for k, v in base.items() if not (k in implied and _beyond(v, implied[k]))}
-
-
-def _beyond(bound: Any, edge: float) -> bool:
-    """``bound`` is a number at or past ``edge``, on ``edge``'s side of zero."""
-    if type(bound) not in (int, float) or bound != bound:
-        return False
-    return bool(bound <= edge if edge < 0 else bound >= edge)
-
-
-def _schema_of(candidate: tuple[Any, Walker] | None) -> Any:
-    return None if candidate is None else candidate[0]
 
 
 # ----------------------------------------------------------------------------- the copy

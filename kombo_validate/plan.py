@@ -16,12 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .codegen import AnyOfGen, ArrayGen, ObjectGen, StrSkip, Walker, attach, generate_bulk
+from .codegen import generate_bulk
 from .context import MAX_DEPTH, Ctx, Path
-from .issues import REMOVED, excerpt
-from .jsondata import JSON_TYPE_NAMES, exact_key, json_type, refuse, scalar, walk_any
+from .jsondata import JSON_TYPE_NAMES, json_type, refuse, scalar, walk_any
 from .rules import ALWAYS, RULES, Plain, Where
 from .schemas import merge_all_of, schema_types
+from .walkplan import AnyOfGen, ArrayGen, ObjectWalk, Prop, StrSkip, Walker, attach
 
 __all__ = ["Walker", "compile_plan"]
 
@@ -141,24 +141,13 @@ def _compile_array(schema: dict[str, Any], where: Where) -> Walker:
     return walk_array
 
 
-class _Prop:
-    __slots__ = ("droppable", "fast", "walker")
-
-    def __init__(self, walker: Walker, droppable: bool, fast: type | None) -> None:
-        self.walker = walker
-        self.droppable = droppable
-        #: values of exactly this type are copied as they are (no call, no path)
-        self.fast = fast
-
-
 def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
+    """The object's :class:`~.walkplan.ObjectWalk`, and its walker: the generated
+    bulk path for a closed object, the generic walker for an open one."""
     props_schema = schema.get("properties")
     props_schema = props_schema if isinstance(props_schema, dict) else {}
     required = set(schema.get("required") or ())
-    props: dict[str, _Prop] = {}
-    skips: dict[str, StrSkip] = {}
-    #: properties that hold a number and nothing the rules look at
-    numeric: dict[str, bool] = {}
+    props: list[Prop] = []
     for name, sub in props_schema.items():
         merged = merge_all_of(sub) if isinstance(sub, dict) else sub
         nullable = isinstance(merged, dict) and (
@@ -166,94 +155,37 @@ def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
             or merged.get("nullable") is True
             or not schema_types(merged)
         )
-        walker, skips[name] = _compile_with_skip(sub, Where(name, schema))
-        droppable = name not in required and not nullable
-        props[name] = _Prop(walker, droppable, _fast_type(sub, walker))
-        numeric[name] = (
-            walker is walk_any
-            and isinstance(merged, dict)
-            and bool(schema_types(merged))
-            and schema_types(merged) <= {"number", "integer"}
+        walker, skip = _compile_with_skip(sub, Where(name, schema))
+        props.append(
+            Prop(
+                name,
+                walker,
+                droppable=name not in required and not nullable,
+                fast=_fast_type(sub, walker),
+                skip=skip,
+                # a number and nothing the rules look at
+                numeric=(
+                    walker is walk_any
+                    and isinstance(merged, dict)
+                    and bool(schema_types(merged))
+                    and schema_types(merged) <= {"number", "integer"}
+                ),
+            )
         )
     additional = schema.get("additionalProperties")
-    extra: Walker = _compile(additional, Where()) if isinstance(additional, dict) else walk_any
-    warn_unknown = bool(props) and additional is None and "patternProperties" not in schema
-    known = sorted(props)
-    #: key -> the exact type its value may have to be copied without a call
-    fast_of = {name: prop.fast for name, prop in props.items() if prop.fast is not None}
-    fast_get = fast_of.get
-    props_get = props.get
-    object_rules = [
-        r.build(schema, where) for r in RULES if r.kind == "object" and r.applies(schema, where)
-    ]
-
-    def walk_object(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
-        if type(value) is not dict and not issubclass(type(value), dict):
-            return walk_any(value, path, ctx, depth)
-        active = ctx.active
-        vid = id(value)
-        if depth > MAX_DEPTH or vid in active:
-            return refuse(value, path, ctx, depth)
-        active.add(vid)
-        depth += 1
-        out = {}
-        for k, item in dict.items(value):  # the dict's own items, never an override
-            if type(k) is not str:  # made an exact str before it is hashed or compared
-                k = exact_key(k, path, ctx)
-                if k is None:
-                    continue
-            if fast_get(k) is type(item):  # a plain value of the right type: as it is
-                out[k] = item
-                continue
-            prop = props_get(k)
-            if prop is None:
-                here = path + (k,)
-                if warn_unknown:
-                    _unknown_key(k, known, here, ctx)
-                out[k] = extra(item, here, ctx, depth)
-            elif item is None and prop.droppable:
-                ctx.change(
-                    path + (k,), None, REMOVED, "None given for an optional property: dropped"
-                )
-            else:
-                out[k] = prop.walker(item, path + (k,), ctx, depth)
-        active.discard(vid)
-        for rule in object_rules:
-            rule(out, path, ctx)
-        return out
-
-    if not warn_unknown:  # open objects: every key takes the generic path
-        return walk_object
-    specials = [
-        (name, prop.walker, skips[name], numeric[name])
-        for name, prop in props.items()
-        if prop.fast is None
-    ]
-    plain = tuple(name for name, prop in props.items() if prop.fast is not None)
-    label = f"{where.name or 'body'}: {', '.join(known)}"
-    gen = ObjectGen(
-        schema, where, label, frozenset(props), specials, plain, object_rules, walk_object
+    plan = ObjectWalk(
+        schema,
+        where,
+        props,
+        extra=_compile(additional, Where()) if isinstance(additional, dict) else walk_any,
+        warn_unknown=bool(props) and additional is None and "patternProperties" not in schema,
+        rules=[
+            r.build(schema, where) for r in RULES if r.kind == "object" and r.applies(schema, where)
+        ],
     )
-    gen.walkers = {name: prop.walker for name, prop in props.items()}
-    gen.fast_types = fast_of
-    return generate_bulk(gen)
-
-
-def _unknown_key(key: str, known: list[str], path: Path, ctx: Ctx) -> None:
-    import difflib
-
-    hint = ""
-    # difflib's ratio is 2·matches / (len(a) + len(b)): a key over 1.86 times the longest
-    # name can never reach 0.7, and matching a long one would cost its length squared
-    if ctx.hints > 0 and len(key) <= 2 * max(map(len, known)):
-        ctx.hints -= 1  # the first MAX_HINTS unknown keys of a body get a suggestion
-        close = difflib.get_close_matches(key, known, n=1, cutoff=0.7)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-    ctx.warning(
-        path,
-        "key.unknown",
-        f"{excerpt(key)} is not a property the API defines here (it is kept){hint}",
-    )
+    if not plan.warn_unknown:  # open objects: every key takes the generic path
+        return plan.generic
+    return generate_bulk(plan)
 
 
 class _Branch:
