@@ -111,7 +111,14 @@ def _compile_string(
             value = rule(value, path, ctx)
         return value
 
+    if converters:
+        setattr(walk_string, _CONVERTS, True)
     return walk_string
+
+
+#: set on a string walker that runs a ``convert`` rule: it takes values of other types
+#: than JSON's (a ``date``, bytes) and may turn them into its string
+_CONVERTS = "_kombo_validate_converts"
 
 
 def _compile_array(schema: dict[str, Any], where: Where) -> Walker:
@@ -194,11 +201,11 @@ class _Branch:
     def __init__(self, schema: Any, where: Where) -> None:
         self.schema = schema
         self.walker = _compile(schema, where)
-        types = set(schema_types(schema)) if isinstance(schema, dict) else set()
+        types: set[str | None] = set(schema_types(schema)) if isinstance(schema, dict) else set()
         if "number" in types:
             types.add("integer")
-        if isinstance(schema, dict) and schema.get("format") in ("date-time", "date"):
-            types.add("date")
+        if getattr(self.walker, _CONVERTS, False):  # a rule converts some values that are
+            types.add(None)  # not JSON data (a date, bytes): they are tried here
         self.accepts = frozenset(types) if types else None  # None: anything
 
 
@@ -207,7 +214,7 @@ def _compile_any_of(schema: dict[str, Any], where: Where) -> tuple[Walker, type 
     branches = [_Branch(b, where) for b in raw]  # type: ignore[union-attr]
     by_type: dict[str | None, list[_Branch]] = {
         jt: [b for b in branches if b.accepts is None or jt in b.accepts]
-        for jt in (*sorted(set(JSON_TYPE_NAMES.values())), "date", None)
+        for jt in (*sorted(set(JSON_TYPE_NAMES.values())), None)
     }
     # a value of exactly this type fits the first branch that takes it, untouched
     fast = next((t for t, name in _FAST_NAMES.items() if _infallible(by_type[name])), None)
@@ -215,10 +222,7 @@ def _compile_any_of(schema: dict[str, Any], where: Where) -> tuple[Walker, type 
     def walk_any_of(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
         if type(value) is fast:
             return value
-        jt = json_type(value)
-        if jt is None and _is_date_like(value):
-            jt = "date"
-        candidates = by_type[jt]
+        candidates = by_type[json_type(value)]
         if not candidates:
             return walk_any(value, path, ctx, depth)
         if len(candidates) == 1:
@@ -231,12 +235,12 @@ def _compile_any_of(schema: dict[str, Any], where: Where) -> tuple[Walker, type 
             sub.hints = ctx.hints
             result = branch.walker(value, path, sub, depth)
             if not sub.error_paths:
-                _merge_ctx(ctx, sub)
+                ctx.merge(sub)
                 return result
             if fallback is None:
                 fallback = (sub, result)
         assert fallback is not None
-        _merge_ctx(ctx, fallback[0])
+        ctx.merge(fallback[0])
         return fallback[1]
 
     attach(
@@ -255,19 +259,3 @@ _FAST_NAMES: dict[type, str] = {str: "string", bool: "boolean"}
 
 def _infallible(candidates: list[_Branch]) -> bool:
     return bool(candidates) and candidates[0].walker is _plain_string
-
-
-def _is_date_like(value: object) -> bool:
-    import datetime
-
-    return issubclass(type(value), datetime.date)
-
-
-def _merge_ctx(ctx: Ctx, sub: Ctx) -> None:
-    ctx.issues.extend(sub.issues)
-    ctx.paths.extend(sub.paths)
-    ctx.changes.extend(sub.changes)
-    ctx.error_paths |= sub.error_paths
-    ctx.attachment_bytes += sub.attachment_bytes
-    ctx.budget = sub.budget
-    ctx.hints = sub.hints
