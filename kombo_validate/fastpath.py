@@ -3,7 +3,8 @@
 Built once per Validator from the plan (never from a second reading of the spec):
 
 1. A copy of the typed part of the body: ``dict.copy``/``list.copy`` per container,
-   strings and numbers shared, nothing else looked at (but the size of a file).
+   strings and numbers shared, nothing else looked at (but the size of a string
+   where a convert rule goes: a file's content).
 2. ``marshal.dumps`` proves in C that the body holds only exact built-in types (no
    subclasses, enums, dates, custom objects); anything else takes the full walk.
 3. One jsonschema-rs ``is_valid`` against the *strict* schema (``strict_schema``):
@@ -50,8 +51,29 @@ __all__ = ["MAX_FAST_BYTES", "FastPath", "strict_leaf"]
 MAX_FAST_BYTES = 256 * 1024
 
 #: a lone surrogate as marshal writes it (UTF-8 with ``surrogatepass``): ED A0–BF. Valid
-#: UTF-8 never holds these bytes; a number or a length may (the body then takes the walk)
+#: UTF-8 never holds these bytes; a number or a length may (then :func:`_has_surrogate`)
 _SURROGATE = re.compile(b"\xed[\xa0-\xbf]").search
+
+
+def _has_surrogate(body: Any) -> bool:
+    """Whether a string of ``body`` (which marshal took: built-in types only, maybe
+    cyclic) holds a lone surrogate; for the rare body whose marshalled bytes look so."""
+    stack, seen = [body], set()
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is str:
+            if not node.isascii():
+                try:
+                    node.encode("utf-8")
+                except UnicodeEncodeError:
+                    return True
+        elif kind in (dict, list, tuple, set, frozenset) and id(node) not in seen:
+            seen.add(id(node))  # the body holds it: its id is not reused meanwhile
+            stack.extend(node)  # a dict's keys
+            if kind is dict:
+                stack.extend(node.values())
+    return False
 
 
 class _Node:
@@ -86,10 +108,10 @@ class _Node:
     branches: dict[type, _Node]
 
     @property
-    def has_rules(self) -> bool:
-        """An object an object rule checks (an attachment): the rule sees all its values
-        together, so it is repaired whole, and its strings' sizes are looked at."""
-        return self.gen is not None and bool(self.gen.rules)
+    def measured(self) -> tuple[str, ...]:
+        """An object's properties whose strings the copy measures: those a convert rule
+        turns other values into (bytes into base64: a file's content goes there)."""
+        return () if self.gen is None else tuple(p.name for p in self.gen.props if p.converts)
 
 
 class _Lazy:
@@ -237,7 +259,9 @@ class FastPath:
             data = marshal.dumps(body)
         except Exception:  # not only exact built-in types, too deep, ...
             return None, None
-        if len(data) > MAX_FAST_BYTES or (0xED in data and _SURROGATE(data) is not None):
+        if len(data) > MAX_FAST_BYTES or (
+            0xED in data and _SURROGATE(data) is not None and _has_surrogate(body)
+        ):
             return None, None  # the walk reports a lone surrogate (marshal writes it as is)
         try:
             if self._full(wire):
@@ -268,7 +292,8 @@ _CONTAINERS: dict[str, type] = {"object": dict, "array": list}
 # is not the container its place expects is left as it is: the strict schema
 # rejects it and the repair walks it. A tuple where an array goes raises _Bail
 # (jsonschema-rs would take it for an array), as does a string over
-# MAX_FAST_BYTES in an attachment-shaped object.
+# MAX_FAST_BYTES where a convert rule goes (``_Node.measured``: a file's content),
+# before marshal copies it through UTF-8.
 
 
 class _CopyWriter:
@@ -309,11 +334,11 @@ class _CopyWriter:
 
     def object(self, node: _Node, x: str, target: str, indent: int) -> None:
         """Copies the dict ``x``."""
-        if node.has_rules:
+        for name in node.measured:
             item = self.name("s")
-            self.line(indent, f"for {item} in {x}.values():")
-            self.line(indent + 1, f"if type({item}) is str and len({item}) > LIMIT:")
-            self.line(indent + 2, "raise BAIL")
+            self.line(indent, f"{item} = {x}.get({name!r})")
+            self.line(indent, f"if type({item}) is str and len({item}) > LIMIT:")
+            self.line(indent + 1, "raise BAIL")
         out = self.name("o")
         self.line(indent, f"{out} = {x}.copy()")
         for name, child in node.children:
@@ -332,7 +357,7 @@ class _CopyWriter:
         item = node.item
         if item is None or item.kind == "free":
             self.line(indent, f"{target} = {x}.copy()")
-        elif item.kind == "object" and not item.children and not item.has_rules:
+        elif item.kind == "object" and not item.children and not item.measured:
             y = self.name("y")
             self.line(
                 indent, f"{target} = [{y}.copy() if type({y}) is dict else {y} for {y} in {x}]"
@@ -364,13 +389,13 @@ def _first_repair(node: _Node, value: Any, wire: Any, path: Path, ctx: Ctx, dept
 def _build_repair(node: _Node) -> Repair:
     """How the wire value at ``node`` is repaired once ``node.full`` has failed on it.
 
-    An object in the bulk path's shape, without an object rule, and an array are
-    looked into (their parts that fail their own ``full`` repaired in the walk's
-    order); anything else (an object rule sees the whole attachment, an anyOf,
+    An object in the bulk path's shape and an array are looked into (their parts
+    that fail their own ``full`` repaired in the walk's order; an object's rules then
+    run on its repaired copy, as the bulk path runs them); anything else (an anyOf,
     free-form data) is walked whole by the plan's walker, from the input.
     """
     walker = node.walker
-    if node.gen is not None and not node.has_rules:
+    if node.gen is not None:
         return repair_walker(node.gen, dict(node.children), walker)
     item = node.item
     if item is None:

@@ -177,6 +177,7 @@ def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
                     and bool(schema_types(merged))
                     and schema_types(merged) <= {"number", "integer"}
                 ),
+                converts=getattr(walker, _CONVERTS, False),
             )
         )
     additional = schema.get("additionalProperties")

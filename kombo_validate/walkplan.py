@@ -56,7 +56,7 @@ ObjectRule = Callable[[dict[str, Any], Path, Ctx], None]
 class Prop:
     """One known property of an object: how its value is walked."""
 
-    __slots__ = ("droppable", "fast", "name", "numeric", "skip", "walker")
+    __slots__ = ("converts", "droppable", "fast", "name", "numeric", "skip", "walker")
 
     def __init__(
         self,
@@ -67,6 +67,7 @@ class Prop:
         fast: type | None,
         skip: StrSkip,
         numeric: bool,
+        converts: bool = False,
     ) -> None:
         self.name = name
         self.walker = walker
@@ -79,6 +80,9 @@ class Prop:
         #: it holds a number and nothing the rules look at: an int a double holds or a
         #: finite float needs no call
         self.numeric = numeric
+        #: its walker runs a ``convert`` rule: values that are not JSON data (bytes, a
+        #: date) become its string, which may be long (a file's base64)
+        self.converts = converts
 
 
 class ObjectWalk:

@@ -458,3 +458,22 @@ def test_arbitrary_candidates_match_the_full_walk(value: Any) -> None:
     same({"candidate": value})
     same(minimal(location=value))
     same({**minimal(), "screening_question_answers": [{"question_id": "q", "answer": value}]})
+
+
+@pytest.mark.parametrize(
+    ("amount", "name", "expected"),
+    [
+        (135726606829.0, "Ada", True),  # marshal writes the float as ... ED A9 ...
+        (135726606829.0, "Ad\ud800a", None),  # and a lone surrogate: the walk reports it
+    ],
+    ids=["number", "number and surrogate"],
+)
+def test_bytes_of_a_number_that_look_like_a_surrogate_do_not_stop_the_proof(
+    amount: float, name: str, expected: bool | None
+) -> None:
+    body = minimal(first_name=name, salary_expectations={"period": "MONTH", "amount": amount})
+    assert proven(body) is expected
+    report = same(body)
+    assert pairs(report) == (
+        [] if expected else [("/candidate/first_name", "string.invalid_unicode")]
+    )
