@@ -26,14 +26,14 @@ raises for a bad body: a jsonschema-rs error counts as "not proven".
 from __future__ import annotations
 
 import functools
-import itertools
 import marshal
 import re
 from collections.abc import Callable
 from typing import Any
 
-from .codegen import Repair, define, repair_walker
+from .codegen import Repair, repair_walker
 from .context import MAX_DEPTH, Ctx, Path
+from .fastcopy import generate_copy
 from .rules import STRICT_FORMATS, Where
 from .strict_schema import (
     any_of_strict,
@@ -138,20 +138,12 @@ class _Lazy:
             return False
 
 
-class _Bail(Exception):
-    """The copy met something only the full walk can handle (a tuple where a list goes)."""
-
-
 def _never(value: Any) -> bool:
     return False
 
 
 def _is_str(value: Any) -> bool:
     return type(value) is str
-
-
-def _as_is(value: Any) -> Any:
-    return value
 
 
 class FastPath:
@@ -164,7 +156,7 @@ class FastPath:
         self._root = self._node(root, Where())
         self._root.full = self._validator(self._root.strict, lazy=False)  # every body uses it
         self._full = self._root.full
-        self._copy = _generate_copy(self._root)
+        self._copy = generate_copy(self._root, MAX_FAST_BYTES)
 
     # ------------------------------------------------------------------ building
 
@@ -253,7 +245,7 @@ class FastPath:
         """
         try:
             wire = self._copy(body)  # first: it refuses a large file before marshal copies it
-        except Exception:  # _Bail; or a key whose __eq__ raised when its hash met a name's
+        except Exception:  # Bail; or a key whose __eq__ raised when its hash met a name's
             return None, None
         try:
             data = marshal.dumps(body)
@@ -283,101 +275,6 @@ class FastPath:
 
 
 _CONTAINERS: dict[str, type] = {"object": dict, "array": list}
-
-
-# ----------------------------------------------------------------------------- the copy
-#
-# One generated function copies every typed container of a body (dict.copy and
-# list.copy, strings shared), nested code rather than a call per container. What
-# is not the container its place expects is left as it is: the strict schema
-# rejects it and the repair walks it. A tuple where an array goes raises _Bail
-# (jsonschema-rs would take it for an array), as does a string over
-# MAX_FAST_BYTES where a convert rule goes (``_Node.measured``: a file's content),
-# before marshal copies it through UTF-8.
-
-
-class _CopyWriter:
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.serial = itertools.count()
-
-    def name(self, prefix: str) -> str:
-        return f"{prefix}{next(self.serial)}"
-
-    def line(self, indent: int, text: str) -> None:
-        self.lines.append("    " * indent + text)
-
-    def node(self, node: _Node, x: str, target: str, indent: int) -> None:
-        """Source that sets ``target`` to the copy of ``x`` (a local name); ``target``
-        is left alone when ``x`` is not the container its place expects."""
-        if node.kind == "object":
-            self.line(indent, f"if type({x}) is dict:")
-            self.object(node, x, target, indent + 1)
-        elif node.kind == "array":
-            self.line(indent, f"if type({x}) is list:")
-            self.array(node, x, target, indent + 1)
-            self.line(indent, f"elif type({x}) is tuple:")
-            self.line(indent + 1, "raise BAIL")
-        elif node.kind == "any":
-            kind = self.name("t")
-            self.line(indent, f"{kind} = type({x})")
-            self.line(indent, f"if {kind} is tuple:")
-            self.line(indent + 1, "raise BAIL")
-            for py_type, child in node.branches.items():
-                self.line(indent, f"elif {kind} is {py_type.__name__}:")
-                if child.kind == "object":
-                    self.object(child, x, target, indent + 1)
-                elif child.kind == "array":
-                    self.array(child, x, target, indent + 1)
-                else:  # free-form data: shared as it is (the strict schema rejects it)
-                    self.line(indent + 1, "pass")
-
-    def object(self, node: _Node, x: str, target: str, indent: int) -> None:
-        """Copies the dict ``x``."""
-        for name in node.measured:
-            item = self.name("s")
-            self.line(indent, f"{item} = {x}.get({name!r})")
-            self.line(indent, f"if type({item}) is str and len({item}) > LIMIT:")
-            self.line(indent + 1, "raise BAIL")
-        out = self.name("o")
-        self.line(indent, f"{out} = {x}.copy()")
-        for name, child in node.children:
-            if child.kind == "free" or (child.kind == "any" and not child.branches):
-                if child.kind == "any":  # only the tuple check
-                    self.line(indent, f"if type({out}.get({name!r})) is tuple:")
-                    self.line(indent + 1, "raise BAIL")
-                continue
-            value = self.name("v")
-            self.line(indent, f"{value} = {out}.get({name!r})")  # None: no container
-            self.node(child, value, f"{out}[{name!r}]", indent)
-        self.line(indent, f"{target} = {out}")
-
-    def array(self, node: _Node, x: str, target: str, indent: int) -> None:
-        """Copies the list ``x``."""
-        item = node.item
-        if item is None or item.kind == "free":
-            self.line(indent, f"{target} = {x}.copy()")
-        elif item.kind == "object" and not item.children and not item.measured:
-            y = self.name("y")
-            self.line(
-                indent, f"{target} = [{y}.copy() if type({y}) is dict else {y} for {y} in {x}]"
-            )
-        else:
-            out, y = self.name("o"), self.name("y")
-            self.line(indent, f"{out} = []")
-            self.line(indent, f"for {y} in {x}:")
-            self.node(item, y, y, indent + 1)
-            self.line(indent + 1, f"{out}.append({y})")
-            self.line(indent, f"{target} = {out}")
-
-
-def _generate_copy(root: _Node) -> Callable[[Any], Any]:
-    writer = _CopyWriter()
-    writer.node(root, "value", "value", 1)
-    source = "\n".join(["def copy_body(value):", *writer.lines, "    return value", ""])
-    env: dict[str, Any] = {"LIMIT": MAX_FAST_BYTES, "BAIL": _Bail}
-    copy: Callable[[Any], Any] = define(source, "fast path copy", env)
-    return copy
 
 
 def _first_repair(node: _Node, value: Any, wire: Any, path: Path, ctx: Ctx, depth: int) -> Any:
