@@ -158,6 +158,12 @@ class FastPath:
         self._full = self._root.full
         self._copy = generate_copy(self._root, MAX_FAST_BYTES)
 
+    @property
+    def root(self) -> _Node:
+        """The body's node: its ``strict`` schema, ``children`` (an object's container
+        properties, by name), ``item`` (an array's), ``repair`` (for tests and debugging)."""
+        return self._root
+
     # ------------------------------------------------------------------ building
 
     def _validator(self, schema: Any, lazy: bool = True) -> Callable[[Any], bool]:
