@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from .answer_dates import AnswerDates
 from .context import Ctx, Path
 from .docorder import document_order
 from .engine import ENGINES, Engine, make_engine
-from .fastpath import FastPath, strict_leaf
+from .fastpath import FastPath
 from .issues import EXCERPT_CHARS, ContextError, PayloadError, Report, clean_report
 from .jsondata import unicode_issues
 from .operation import Operation
 from .plan import Walker, compile_plan
-from .rules import Where
-from .rules.dates import make_date_plain, make_date_rule
+from .rules.attachment import DECODED_BYTES
 from .schema_errors import issues_from
 from .spec import SpecInfo, load_spec
 
@@ -103,9 +103,7 @@ class Validator:
     """
 
     __slots__ = (
-        "_answers_date",
-        "_date_plain",
-        "_date_rule",
+        "_dates",
         "_engine",
         "_fast",
         "_info",
@@ -121,9 +119,7 @@ class Validator:
     _walk: Walker
     _engine: Engine
     _fast: FastPath | None
-    _date_rule: Callable[[str, Path, Ctx], str]
-    _date_plain: Callable[[str], bool] | None
-    _answers_date: dict[str, Any] | bool
+    _dates: AnswerDates
     engine_name: str
 
     def __init__(
@@ -148,12 +144,7 @@ class Validator:
         # the fast path proves bodies in jsonschema-rs; engine="python" walks every body
         fast = FastPath(self._walk) if engine == "rust" and fast_path else None
         setattr_(self, "_fast", fast)
-        date_schema = _date_schema(info.request_schema)
-        setattr_(self, "_date_rule", make_date_rule(date_schema))
-        setattr_(self, "_date_plain", make_date_plain(date_schema))
-        # DATE answers in the form _date_check takes silently, for Questions.proves: the
-        # fast path's strict schema of the spec's date string (False: never proven)
-        setattr_(self, "_answers_date", strict_leaf(date_schema, Where()))
+        setattr_(self, "_dates", AnswerDates(info.request_schema))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Validator is immutable")
@@ -186,6 +177,11 @@ class Validator:
     @property
     def request_schema(self) -> dict[str, Any]:
         return self._info.request_schema
+
+    @property
+    def answer_dates(self) -> AnswerDates:
+        """How DATE screening answers are checked: by this spec's own date rule."""
+        return self._dates
 
     def check(self, body: Any, *, questions: Any = None, restrictions: Any = None) -> Report:
         """Every problem in ``body`` at once, the changes, and the wire body if there is no error.
@@ -250,7 +246,7 @@ class Validator:
         answered = False
         if proven and job.questions is not None:
             given = wire.get(self._op.answers)
-            answered = type(given) is list and job.questions.proves(given, self._answers_date)
+            answered = type(given) is list and job.questions.proves(given, self._dates.strict)
         return wire, proven, answered
 
     def _walk_unproven(
@@ -273,10 +269,10 @@ class Validator:
         assert where is not None
         given = wire.get(where)
         # proven: the answers' proof was tried above, and failed
-        if not proven and type(given) is list and questions.proves(given, self._answers_date):
+        if not proven and type(given) is list and questions.proves(given, self._dates.strict):
             return
         answers = questions.check_answers(
-            given, ctx, (where,), date_check=self._date_check, date_wire=self._date_wire
+            given, ctx, (where,), date_check=self._dates.check, date_wire=self._dates.wire
         )
         if answers is not None:
             if given is not None:
@@ -285,7 +281,8 @@ class Validator:
 
     def _size_warning(self, wire: Any, ctx: Ctx) -> None:
         limit, where = self._op.uploads_total_warning, self._op.uploads
-        if limit is None or ctx.attachment_bytes <= limit:
+        total = ctx.totals.get(DECODED_BYTES, 0)
+        if limit is None or total <= limit:
             return
         at: Path = (
             (where,) if where is not None and isinstance(wire, dict) and where in wire else ()
@@ -293,8 +290,7 @@ class Validator:
         ctx.warning(
             at,
             "attachments.too_large",
-            f"attachments total {ctx.attachment_bytes:,} bytes decoded; Kombo recommends "
-            f"staying under {limit:,}",
+            f"attachments total {total:,} bytes decoded; Kombo recommends staying under {limit:,}",
         )
 
     def _schema_details(self, wire: Any, ctx: Ctx) -> None:
@@ -322,41 +318,6 @@ class Validator:
         if report.body is None:
             raise PayloadError(report.errors)
         return report.body
-
-    def _date_check(self, value: str) -> str | None:
-        """For DATE answers: an error message unless ``value`` is a date the body's date
-        rule takes (as it is, or converted: see :meth:`_date_wire`)."""
-        if self._date_plain is not None and self._date_plain(value):
-            return None  # the date rule would leave it alone and say nothing
-        probe = Ctx()
-        self._date_rule(value, (), probe)
-        return probe.issues[0].message if probe.issues else None
-
-    def _date_wire(self, value: str) -> tuple[str, str] | None:
-        """For DATE answers: ``(wire form, reason)`` where the body's date rule would
-        change ``value`` (a UTC offset converted), else None."""
-        if self._date_plain is not None and self._date_plain(value):
-            return None
-        probe = Ctx()
-        after = self._date_rule(value, (), probe)
-        if probe.issues or after == value:
-            return None
-        return after, probe.changes[0].reason if probe.changes else "date converted"
-
-
-def _date_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """The spec's own date schema: the first string schema with a date format (for DATE answers)."""
-    stack: list[Any] = [schema]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if node.get("format") == "date-time" and "pattern" in node:
-                # the form of a date-time, not a field's prose (a plain date field's)
-                return {k: v for k, v in node.items() if k != "description"}
-            stack.extend(reversed(list(node.values())))
-        elif isinstance(node, list):
-            stack.extend(reversed(node))
-    return {"type": "string", "format": "date-time"}
 
 
 def _coerce_questions(questions: Any) -> Any:

@@ -75,21 +75,23 @@ class Ctx:
 
     __slots__ = (
         "active",
-        "attachment_bytes",
         "budget",
         "changes",
         "error_paths",
         "hints",
         "issues",
         "paths",
+        "totals",
     )
 
     def __init__(self) -> None:
         self.issues: list[Issue] = []
         #: the path tuple of each issue, for sorting into document order
         self.paths: list[Path] = []
-        #: decoded bytes of all base64 attachments seen (for the total-size warning)
-        self.attachment_bytes = 0
+        #: running totals that rules keep over one body, by a name of the rule's own
+        #: (the attachment rule's decoded bytes, for the size warning); a walk that keeps
+        #: a sub-walk's results adds its totals (see :meth:`merge`)
+        self.totals: dict[str, int] = {}
         self.changes: list[Change] = []
         #: pointers at which a rule reported an error: schema errors at (or
         #: below) these are dropped, the rule's message being the precise one
@@ -123,6 +125,22 @@ class Ctx:
 
     def change(self, path: Path, before: object, after: object, reason: str) -> None:
         self.changes.append(Change(pointer(path), before, after, reason))
+
+    def tally(self, name: str, amount: int) -> None:
+        """Add ``amount`` to the running total ``name`` (see :attr:`totals`)."""
+        self.totals[name] = self.totals.get(name, 0) + amount
+
+    def merge(self, sub: Ctx) -> None:
+        """Keep what ``sub``, a trial walk's collector, recorded: its issues, changes
+        and totals added to this one's; its budgets (what it used of this one's) taken."""
+        self.issues.extend(sub.issues)
+        self.paths.extend(sub.paths)
+        self.changes.extend(sub.changes)
+        self.error_paths |= sub.error_paths
+        for name, amount in sub.totals.items():
+            self.tally(name, amount)
+        self.budget = sub.budget
+        self.hints = sub.hints
 
     @property
     def has_errors(self) -> bool:

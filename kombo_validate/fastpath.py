@@ -3,21 +3,20 @@
 Built once per Validator from the plan (never from a second reading of the spec):
 
 1. A copy of the typed part of the body: ``dict.copy``/``list.copy`` per container,
-   strings and numbers shared, nothing else looked at (but the size of a file).
+   strings and numbers shared, nothing else looked at (but the size of a string
+   where a convert rule goes: a file's content).
 2. ``marshal.dumps`` proves in C that the body holds only exact built-in types (no
    subclasses, enums, dates, custom objects); anything else takes the full walk.
-3. One jsonschema-rs ``is_valid`` against the *strict* schema: the request schema
-   with, at every place the plan would do something, the condition under which it
-   does nothing — each rule's ``strict`` fragment (a real calendar date, an ISO
-   country code, strict base64...), ``additionalProperties: false`` on closed
-   objects, numbers a double can hold, and ``false`` for free-form data. So when it
+3. One jsonschema-rs ``is_valid`` against the *strict* schema (``strict_schema``):
+   the request schema narrowed to where the plan's walk does nothing. So when it
    passes, the plan's walk would change nothing and report nothing, and the schema
    engine would accept the body (the strict schema only narrows the request schema).
 
 When it fails, only the failing parts are walked: each container's strict
 sub-schema finds the containers that fail; an object in the shape the plan's bulk
 path takes is repaired in that path's order by a generated function
-(``codegen.repair_walker``: its scalars tested and walked as the bulk path does, its
+(``codegen.repair_walker``, written from the object's ``walkplan.ObjectWalk`` as
+the bulk path is: its scalars tested and walked as the bulk path does, its
 containers asked their strict schema and repaired only if it fails), an array item
 by item, anything else re-walked whole by its plan walker from the input, so
 issues, changes and their order are exactly the full walk's. Nothing here ever
@@ -27,106 +26,54 @@ raises for a bad body: a jsonschema-rs error counts as "not proven".
 from __future__ import annotations
 
 import functools
-import itertools
 import marshal
 import re
 from collections.abc import Callable
 from typing import Any
 
-from .codegen import (
-    AnyOfGen,
-    ArrayGen,
-    ObjectGen,
-    Repair,
-    Walker,
-    define,
-    node_of,
-    repair_walker,
-)
+from .codegen import Repair, repair_walker
 from .context import MAX_DEPTH, Ctx, Path
-from .rules import RULES, STRICT_FORMATS, Where
-from .rules.numbers import DOUBLE_MAX, number_within
-from .schemas import schema_types
+from .fastcopy import generate_copy
+from .rules import STRICT_FORMATS, Where
+from .strict_schema import (
+    any_of_strict,
+    array_strict,
+    first_branches,
+    is_free,
+    object_strict,
+    strict_leaf,
+)
+from .walkplan import AnyOfGen, ArrayGen, ObjectWalk, Walker, node_of
 
-__all__ = ["FastPath", "strict_leaf"]
+__all__ = ["MAX_FAST_BYTES", "FastPath", "strict_leaf"]
 
 #: bodies whose marshalled form is larger take the full walk (it never copies a string)
 MAX_FAST_BYTES = 256 * 1024
 
 #: a lone surrogate as marshal writes it (UTF-8 with ``surrogatepass``): ED A0–BF. Valid
-#: UTF-8 never holds these bytes; a number or a length may (the body then takes the walk)
+#: UTF-8 never holds these bytes; a number or a length may (then :func:`_has_surrogate`)
 _SURROGATE = re.compile(b"\xed[\xa0-\xbf]").search
 
-#: keywords that hold annotations only, or that the strict schema rebuilds itself
-_DROP = frozenset(
-    {
-        "format",
-        "description",
-        "title",
-        "example",
-        "examples",
-        "externalDocs",
-        "deprecated",
-        "default",
-        "readOnly",
-        "writeOnly",
-        "nullable",
-        "properties",
-        "items",
-        "additionalProperties",
-        "anyOf",
-        "oneOf",
-        "allOf",
-    }
-)
-#: keywords with sub-schemas that the strict schema keeps as written (formats stripped)
-_RAW_SUBSCHEMAS = frozenset(
-    {"not", "if", "then", "else", "contains", "dependentSchemas", "patternProperties"}
-)
 
-
-def _strip_formats(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {k: _strip_formats(v) for k, v in node.items() if k != "format"}
-    if isinstance(node, list):
-        return [_strip_formats(v) for v in node]
-    return node
-
-
-def _base(schema: dict[str, Any]) -> dict[str, Any]:
-    out = {k: v for k, v in schema.items() if k not in _DROP}
-    for key in _RAW_SUBSCHEMAS & out.keys():
-        out[key] = _strip_formats(out[key])
-    return out
-
-
-def _with(base: dict[str, Any], fragments: list[Any]) -> Any:
-    if any(f is False for f in fragments):
-        return False
-    extra = [f for f in fragments if isinstance(f, dict) and f]
-    if extra:
-        base = {**base, "allOf": extra}
-    return base
-
-
-def strict_leaf(schema: Any, where: Where) -> Any:
-    """The strict schema of a non-container property (see the module docstring)."""
-    if not isinstance(schema, dict) or "allOf" in schema:
-        return False
-    types = schema_types(schema)
-    if not types or "object" in types or "array" in types:
-        return False  # free-form data, or a container the caller did not expect
-    fragments: list[Any] = []
-    base = _base(schema)
-    if types & {"number", "integer"}:
-        fragments.append(_in_double_range(types))
-        base = _without_implied_bounds(base)
-    if "string" in types:
-        for rule in RULES:
-            applies = rule.kind in ("convert", "string") and rule.applies(schema, where)
-            if applies and rule.build(schema, where):  # as the plan builds its rules
-                fragments.append(rule.strict(schema, where))
-    return _with(base, fragments)
+def _has_surrogate(body: Any) -> bool:
+    """Whether a string of ``body`` (which marshal took: built-in types only, maybe
+    cyclic) holds a lone surrogate; for the rare body whose marshalled bytes look so."""
+    stack, seen = [body], set()
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is str:
+            if not node.isascii():
+                try:
+                    node.encode("utf-8")
+                except UnicodeEncodeError:
+                    return True
+        elif kind in (dict, list, tuple, set, frozenset) and id(node) not in seen:
+            seen.add(id(node))  # the body holds it: its id is not reused meanwhile
+            stack.extend(node)  # a dict's keys
+            if kind is dict:
+                stack.extend(node.values())
+    return False
 
 
 class _Node:
@@ -148,7 +95,7 @@ class _Node:
     walker: Walker
     strict: Any
     children: tuple[tuple[str, _Node], ...]
-    gen: ObjectGen | None
+    gen: ObjectWalk | None
     item: _Node | None
     #: the wire value at this position needs nothing (never raises)
     full: Callable[[Any], bool]
@@ -161,10 +108,10 @@ class _Node:
     branches: dict[type, _Node]
 
     @property
-    def has_rules(self) -> bool:
-        """An object an object rule checks (an attachment): the rule sees all its values
-        together, so it is repaired whole, and its strings' sizes are looked at."""
-        return self.gen is not None and bool(self.gen.rules)
+    def measured(self) -> tuple[str, ...]:
+        """An object's properties whose strings the copy measures: those a convert rule
+        turns other values into (bytes into base64: a file's content goes there)."""
+        return () if self.gen is None else tuple(p.name for p in self.gen.props if p.converts)
 
 
 class _Lazy:
@@ -191,20 +138,12 @@ class _Lazy:
             return False
 
 
-class _Bail(Exception):
-    """The copy met something only the full walk can handle (a tuple where a list goes)."""
-
-
 def _never(value: Any) -> bool:
     return False
 
 
 def _is_str(value: Any) -> bool:
     return type(value) is str
-
-
-def _as_is(value: Any) -> Any:
-    return value
 
 
 class FastPath:
@@ -217,7 +156,13 @@ class FastPath:
         self._root = self._node(root, Where())
         self._root.full = self._validator(self._root.strict, lazy=False)  # every body uses it
         self._full = self._root.full
-        self._copy = _generate_copy(self._root)
+        self._copy = generate_copy(self._root, MAX_FAST_BYTES)
+
+    @property
+    def root(self) -> _Node:
+        """The body's node: its ``strict`` schema, ``children`` (an object's container
+        properties, by name), ``item`` (an array's), ``repair`` (for tests and debugging)."""
+        return self._root
 
     # ------------------------------------------------------------------ building
 
@@ -247,7 +192,7 @@ class FastPath:
         node.repair = functools.partial(_first_repair, node)
         node.kind, node.branches = "free", {}
         gen = node_of(walker)
-        if isinstance(gen, ObjectGen):
+        if isinstance(gen, ObjectWalk):
             self._object(node, gen)
         elif isinstance(gen, ArrayGen):
             self._array(node, gen)
@@ -260,75 +205,40 @@ class FastPath:
             node.shallow = node.full
         return node
 
-    def _object(self, node: _Node, gen: ObjectGen) -> None:
-        schema = gen.schema
-        props = schema.get("properties") or {}
-        if "allOf" in schema or not isinstance(props, dict):
-            node.strict = False
+    def _object(self, node: _Node, plan: ObjectWalk) -> None:
+        props = plan.schema.get("properties") or {}
+        if "allOf" in plan.schema or not isinstance(props, dict):
+            node.strict = False  # walked whole
             return
         children: list[tuple[str, _Node]] = []
-        specials = {name for name, _walker, _skip, _numeric in gen.specials}
-        full_props: dict[str, Any] = {}
-        for name, sub in props.items():
-            where = Where(name, schema)
-            walker = gen.walkers[name]
-            if name in specials and (node_of(walker) is not None or _is_free(sub)):
-                child = self._node(walker, where)
-                children.append((name, child))
-                full_props[name] = _as_written(sub, child.strict)
-            else:
-                full_props[name] = strict_leaf(sub, where)
-        fragments = [
-            rule.strict(schema, gen.where)
-            for rule in RULES
-            if rule.kind == "object" and rule.applies(schema, gen.where)
-        ]
-        base = {**_base(schema), "additionalProperties": False}
-        node.strict = _with({**base, "properties": full_props}, fragments)
+        for prop in plan.specials:  # a container, or free-form data: a node of its own
+            if node_of(prop.walker) is not None or is_free(props[prop.name]):
+                where = Where(prop.name, plan.schema)
+                children.append((prop.name, self._node(prop.walker, where)))
+        node.strict = object_strict(plan, {name: child.strict for name, child in children})
         node.children = tuple(children)
-        node.gen = gen
+        node.gen = plan
         node.kind = "object"
 
     def _array(self, node: _Node, gen: ArrayGen) -> None:
-        item_gen = node_of(gen.item)
-        base = _base(gen.schema)
-        if item_gen is not None:
+        if node_of(gen.item) is not None:
             node.item = self._node(gen.item, Where())
-            node.strict = {**base, "items": _as_written(gen.schema.get("items"), node.item.strict)}
-            node.shallow = self._validator({**base, "items": True})
+            node.strict, shallow = array_strict(gen.schema, node.item.strict)
+            node.shallow = self._validator(shallow)
         else:
-            node.strict = {**base, "items": strict_leaf(gen.schema.get("items"), Where())}
+            node.strict, _ = array_strict(gen.schema)
         node.kind = "array"
 
     def _any_of(self, node: _Node, gen: AnyOfGen, where: Where) -> None:
         # The walk gives a value to the first branch its type fits that reports no
         # error: when the value passes that branch's strict schema, that is the one.
-        clauses: list[Any] = []
-        first: dict[str, tuple[Any, Walker] | None] = {
-            t: next(iter(gen.by_type.get(t) or ()), None) for t in _JSON_TYPES
-        }
-        if _schema_of(first["integer"]) is not _schema_of(first["number"]):
-            # one JSON type for both (jsonschema-rs takes 1.0 for an integer)
-            first["integer"] = first["number"] = None
-        first.pop("integer")
-        for json_type, candidate in first.items():
-            if json_type == "string" and gen.fast is str:
-                clauses.append({"type": "string"})  # a str is returned as it is
-                continue
-            if candidate is None:
-                continue  # the walk says what is wrong: not proven
-            schema, walker = candidate
-            if json_type in _CONTAINERS:
-                child = self._node(walker, where)
+        strict: dict[str, Any] = {}
+        for json_type, candidate in first_branches(gen).items():
+            if json_type in _CONTAINERS and candidate is not None:
+                child = self._node(candidate[1], where)
                 node.branches[_CONTAINERS[json_type]] = child
-                strict = _as_written(schema, child.strict)
-            else:
-                strict = strict_leaf(schema, where)
-            if strict is not False:
-                clauses.append({"allOf": [{"type": json_type}, strict]})
-        node.strict = {"anyOf": clauses} if clauses else False
-        if node.strict is not False and "oneOf" in gen.schema:  # and no more than one
-            node.strict = {"allOf": [_strip_formats({"oneOf": gen.schema["oneOf"]}), node.strict]}
+                strict[json_type] = child.strict
+        node.strict = any_of_strict(gen, strict, where)
         node.kind = "any"
 
     # ------------------------------------------------------------------ running
@@ -341,13 +251,15 @@ class FastPath:
         """
         try:
             wire = self._copy(body)  # first: it refuses a large file before marshal copies it
-        except Exception:  # _Bail; or a key whose __eq__ raised when its hash met a name's
+        except Exception:  # Bail; or a key whose __eq__ raised when its hash met a name's
             return None, None
         try:
             data = marshal.dumps(body)
         except Exception:  # not only exact built-in types, too deep, ...
             return None, None
-        if len(data) > MAX_FAST_BYTES or (0xED in data and _SURROGATE(data) is not None):
+        if len(data) > MAX_FAST_BYTES or (
+            0xED in data and _SURROGATE(data) is not None and _has_surrogate(body)
+        ):
             return None, None  # the walk reports a lone surrogate (marshal writes it as is)
         try:
             if self._full(wire):
@@ -368,142 +280,7 @@ class FastPath:
         return (wire, True) if proven else (self.repair(body, wire, ctx), False)
 
 
-_JSON_TYPES = ("string", "boolean", "integer", "number", "null", "object", "array")
 _CONTAINERS: dict[str, type] = {"object": dict, "array": list}
-
-
-def _as_written(schema: Any, strict: Any) -> Any:
-    """``strict`` for a container the plan walks with its ``allOf`` merged: and the
-    schema as written (a merge keeps the first of two conflicting keywords)."""
-    if strict is False or not (isinstance(schema, dict) and "allOf" in schema):
-        return strict
-    return {"allOf": [_strip_formats(schema), strict]}
-
-
-def _is_free(schema: Any) -> bool:
-    return not isinstance(schema, dict) or not schema_types(schema) or "allOf" in schema
-
-
-def _in_double_range(types: frozenset[str]) -> dict[str, Any]:
-    """Numbers a double holds, as Kombo parses them. Spelled with "type": "number"
-    and the schema's other types by name: an int of 4,300+ digits is neither a
-    "number" nor "null" to jsonschema-rs, but passes "integer" and "not number"."""
-    in_range = number_within()
-    others = sorted(types - {"number", "integer"})
-    return {"anyOf": [{"type": others}, in_range]} if others else in_range
-
-
-def _without_implied_bounds(base: dict[str, Any]) -> dict[str, Any]:
-    """``base`` without a ``minimum`` at or below -max double (or ``maximum`` at or
-    above it): the double-range fragment implies them, and each costs jsonschema-rs a
-    float comparison (the spec writes ``minimum: -1.7976931348623157e+308``)."""
-    implied = {"minimum": -DOUBLE_MAX, "maximum": DOUBLE_MAX}
-    return {k: v for k, v in base.items() if not (k in implied and _beyond(v, implied[k]))}
-
-
-def _beyond(bound: Any, edge: float) -> bool:
-    """``bound`` is a number at or past ``edge``, on ``edge``'s side of zero."""
-    if type(bound) not in (int, float) or bound != bound:
-        return False
-    return bool(bound <= edge if edge < 0 else bound >= edge)
-
-
-def _schema_of(candidate: tuple[Any, Walker] | None) -> Any:
-    return None if candidate is None else candidate[0]
-
-
-# ----------------------------------------------------------------------------- the copy
-#
-# One generated function copies every typed container of a body (dict.copy and
-# list.copy, strings shared), nested code rather than a call per container. What
-# is not the container its place expects is left as it is: the strict schema
-# rejects it and the repair walks it. A tuple where an array goes raises _Bail
-# (jsonschema-rs would take it for an array), as does a string over
-# MAX_FAST_BYTES in an attachment-shaped object.
-
-
-class _CopyWriter:
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.serial = itertools.count()
-
-    def name(self, prefix: str) -> str:
-        return f"{prefix}{next(self.serial)}"
-
-    def line(self, indent: int, text: str) -> None:
-        self.lines.append("    " * indent + text)
-
-    def node(self, node: _Node, x: str, target: str, indent: int) -> None:
-        """Source that sets ``target`` to the copy of ``x`` (a local name); ``target``
-        is left alone when ``x`` is not the container its place expects."""
-        if node.kind == "object":
-            self.line(indent, f"if type({x}) is dict:")
-            self.object(node, x, target, indent + 1)
-        elif node.kind == "array":
-            self.line(indent, f"if type({x}) is list:")
-            self.array(node, x, target, indent + 1)
-            self.line(indent, f"elif type({x}) is tuple:")
-            self.line(indent + 1, "raise BAIL")
-        elif node.kind == "any":
-            kind = self.name("t")
-            self.line(indent, f"{kind} = type({x})")
-            self.line(indent, f"if {kind} is tuple:")
-            self.line(indent + 1, "raise BAIL")
-            for py_type, child in node.branches.items():
-                self.line(indent, f"elif {kind} is {py_type.__name__}:")
-                if child.kind == "object":
-                    self.object(child, x, target, indent + 1)
-                elif child.kind == "array":
-                    self.array(child, x, target, indent + 1)
-                else:  # free-form data: shared as it is (the strict schema rejects it)
-                    self.line(indent + 1, "pass")
-
-    def object(self, node: _Node, x: str, target: str, indent: int) -> None:
-        """Copies the dict ``x``."""
-        if node.has_rules:
-            item = self.name("s")
-            self.line(indent, f"for {item} in {x}.values():")
-            self.line(indent + 1, f"if type({item}) is str and len({item}) > LIMIT:")
-            self.line(indent + 2, "raise BAIL")
-        out = self.name("o")
-        self.line(indent, f"{out} = {x}.copy()")
-        for name, child in node.children:
-            if child.kind == "free" or (child.kind == "any" and not child.branches):
-                if child.kind == "any":  # only the tuple check
-                    self.line(indent, f"if type({out}.get({name!r})) is tuple:")
-                    self.line(indent + 1, "raise BAIL")
-                continue
-            value = self.name("v")
-            self.line(indent, f"{value} = {out}.get({name!r})")  # None: no container
-            self.node(child, value, f"{out}[{name!r}]", indent)
-        self.line(indent, f"{target} = {out}")
-
-    def array(self, node: _Node, x: str, target: str, indent: int) -> None:
-        """Copies the list ``x``."""
-        item = node.item
-        if item is None or item.kind == "free":
-            self.line(indent, f"{target} = {x}.copy()")
-        elif item.kind == "object" and not item.children and not item.has_rules:
-            y = self.name("y")
-            self.line(
-                indent, f"{target} = [{y}.copy() if type({y}) is dict else {y} for {y} in {x}]"
-            )
-        else:
-            out, y = self.name("o"), self.name("y")
-            self.line(indent, f"{out} = []")
-            self.line(indent, f"for {y} in {x}:")
-            self.node(item, y, y, indent + 1)
-            self.line(indent + 1, f"{out}.append({y})")
-            self.line(indent, f"{target} = {out}")
-
-
-def _generate_copy(root: _Node) -> Callable[[Any], Any]:
-    writer = _CopyWriter()
-    writer.node(root, "value", "value", 1)
-    source = "\n".join(["def copy_body(value):", *writer.lines, "    return value", ""])
-    env: dict[str, Any] = {"LIMIT": MAX_FAST_BYTES, "BAIL": _Bail}
-    copy: Callable[[Any], Any] = define(source, "fast path copy", env)
-    return copy
 
 
 def _first_repair(node: _Node, value: Any, wire: Any, path: Path, ctx: Ctx, depth: int) -> Any:
@@ -515,13 +292,13 @@ def _first_repair(node: _Node, value: Any, wire: Any, path: Path, ctx: Ctx, dept
 def _build_repair(node: _Node) -> Repair:
     """How the wire value at ``node`` is repaired once ``node.full`` has failed on it.
 
-    An object in the bulk path's shape, without an object rule, and an array are
-    looked into (their parts that fail their own ``full`` repaired in the walk's
-    order); anything else (an object rule sees the whole attachment, an anyOf,
+    An object in the bulk path's shape and an array are looked into (their parts
+    that fail their own ``full`` repaired in the walk's order; an object's rules then
+    run on its repaired copy, as the bulk path runs them); anything else (an anyOf,
     free-form data) is walked whole by the plan's walker, from the input.
     """
     walker = node.walker
-    if node.gen is not None and not node.has_rules:
+    if node.gen is not None:
         return repair_walker(node.gen, dict(node.children), walker)
     item = node.item
     if item is None:

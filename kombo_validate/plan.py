@@ -16,12 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .codegen import AnyOfGen, ArrayGen, ObjectGen, StrSkip, Walker, attach, generate_bulk
+from .codegen import generate_bulk
 from .context import MAX_DEPTH, Ctx, Path
-from .issues import REMOVED, excerpt
-from .jsondata import JSON_TYPE_NAMES, exact_key, json_type, refuse, scalar, walk_any
+from .jsondata import JSON_TYPE_NAMES, json_type, refuse, scalar, walk_any
 from .rules import ALWAYS, RULES, Plain, Where
 from .schemas import merge_all_of, schema_types
+from .walkplan import AnyOfGen, ArrayGen, ObjectWalk, Prop, StrSkip, Walker, attach
 
 __all__ = ["Walker", "compile_plan"]
 
@@ -111,7 +111,14 @@ def _compile_string(
             value = rule(value, path, ctx)
         return value
 
+    if converters:
+        setattr(walk_string, _CONVERTS, True)
     return walk_string
+
+
+#: set on a string walker that runs a ``convert`` rule: it takes values of other types
+#: than JSON's (a ``date``, bytes) and may turn them into its string
+_CONVERTS = "_kombo_validate_converts"
 
 
 def _compile_array(schema: dict[str, Any], where: Where) -> Walker:
@@ -141,24 +148,13 @@ def _compile_array(schema: dict[str, Any], where: Where) -> Walker:
     return walk_array
 
 
-class _Prop:
-    __slots__ = ("droppable", "fast", "walker")
-
-    def __init__(self, walker: Walker, droppable: bool, fast: type | None) -> None:
-        self.walker = walker
-        self.droppable = droppable
-        #: values of exactly this type are copied as they are (no call, no path)
-        self.fast = fast
-
-
 def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
+    """The object's :class:`~.walkplan.ObjectWalk`, and its walker: the generated
+    bulk path for a closed object, the generic walker for an open one."""
     props_schema = schema.get("properties")
     props_schema = props_schema if isinstance(props_schema, dict) else {}
     required = set(schema.get("required") or ())
-    props: dict[str, _Prop] = {}
-    skips: dict[str, StrSkip] = {}
-    #: properties that hold a number and nothing the rules look at
-    numeric: dict[str, bool] = {}
+    props: list[Prop] = []
     for name, sub in props_schema.items():
         merged = merge_all_of(sub) if isinstance(sub, dict) else sub
         nullable = isinstance(merged, dict) and (
@@ -166,94 +162,38 @@ def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
             or merged.get("nullable") is True
             or not schema_types(merged)
         )
-        walker, skips[name] = _compile_with_skip(sub, Where(name, schema))
-        droppable = name not in required and not nullable
-        props[name] = _Prop(walker, droppable, _fast_type(sub, walker))
-        numeric[name] = (
-            walker is walk_any
-            and isinstance(merged, dict)
-            and bool(schema_types(merged))
-            and schema_types(merged) <= {"number", "integer"}
+        walker, skip = _compile_with_skip(sub, Where(name, schema))
+        props.append(
+            Prop(
+                name,
+                walker,
+                droppable=name not in required and not nullable,
+                fast=_fast_type(sub, walker),
+                skip=skip,
+                # a number and nothing the rules look at
+                numeric=(
+                    walker is walk_any
+                    and isinstance(merged, dict)
+                    and bool(schema_types(merged))
+                    and schema_types(merged) <= {"number", "integer"}
+                ),
+                converts=getattr(walker, _CONVERTS, False),
+            )
         )
     additional = schema.get("additionalProperties")
-    extra: Walker = _compile(additional, Where()) if isinstance(additional, dict) else walk_any
-    warn_unknown = bool(props) and additional is None and "patternProperties" not in schema
-    known = sorted(props)
-    #: key -> the exact type its value may have to be copied without a call
-    fast_of = {name: prop.fast for name, prop in props.items() if prop.fast is not None}
-    fast_get = fast_of.get
-    props_get = props.get
-    object_rules = [
-        r.build(schema, where) for r in RULES if r.kind == "object" and r.applies(schema, where)
-    ]
-
-    def walk_object(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
-        if type(value) is not dict and not issubclass(type(value), dict):
-            return walk_any(value, path, ctx, depth)
-        active = ctx.active
-        vid = id(value)
-        if depth > MAX_DEPTH or vid in active:
-            return refuse(value, path, ctx, depth)
-        active.add(vid)
-        depth += 1
-        out = {}
-        for k, item in dict.items(value):  # the dict's own items, never an override
-            if type(k) is not str:  # made an exact str before it is hashed or compared
-                k = exact_key(k, path, ctx)
-                if k is None:
-                    continue
-            if fast_get(k) is type(item):  # a plain value of the right type: as it is
-                out[k] = item
-                continue
-            prop = props_get(k)
-            if prop is None:
-                here = path + (k,)
-                if warn_unknown:
-                    _unknown_key(k, known, here, ctx)
-                out[k] = extra(item, here, ctx, depth)
-            elif item is None and prop.droppable:
-                ctx.change(
-                    path + (k,), None, REMOVED, "None given for an optional property: dropped"
-                )
-            else:
-                out[k] = prop.walker(item, path + (k,), ctx, depth)
-        active.discard(vid)
-        for rule in object_rules:
-            rule(out, path, ctx)
-        return out
-
-    if not warn_unknown:  # open objects: every key takes the generic path
-        return walk_object
-    specials = [
-        (name, prop.walker, skips[name], numeric[name])
-        for name, prop in props.items()
-        if prop.fast is None
-    ]
-    plain = tuple(name for name, prop in props.items() if prop.fast is not None)
-    label = f"{where.name or 'body'}: {', '.join(known)}"
-    gen = ObjectGen(
-        schema, where, label, frozenset(props), specials, plain, object_rules, walk_object
+    plan = ObjectWalk(
+        schema,
+        where,
+        props,
+        extra=_compile(additional, Where()) if isinstance(additional, dict) else walk_any,
+        warn_unknown=bool(props) and additional is None and "patternProperties" not in schema,
+        rules=[
+            r.build(schema, where) for r in RULES if r.kind == "object" and r.applies(schema, where)
+        ],
     )
-    gen.walkers = {name: prop.walker for name, prop in props.items()}
-    gen.fast_types = fast_of
-    return generate_bulk(gen)
-
-
-def _unknown_key(key: str, known: list[str], path: Path, ctx: Ctx) -> None:
-    import difflib
-
-    hint = ""
-    # difflib's ratio is 2·matches / (len(a) + len(b)): a key over 1.86 times the longest
-    # name can never reach 0.7, and matching a long one would cost its length squared
-    if ctx.hints > 0 and len(key) <= 2 * max(map(len, known)):
-        ctx.hints -= 1  # the first MAX_HINTS unknown keys of a body get a suggestion
-        close = difflib.get_close_matches(key, known, n=1, cutoff=0.7)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-    ctx.warning(
-        path,
-        "key.unknown",
-        f"{excerpt(key)} is not a property the API defines here (it is kept){hint}",
-    )
+    if not plan.warn_unknown:  # open objects: every key takes the generic path
+        return plan.generic
+    return generate_bulk(plan)
 
 
 class _Branch:
@@ -262,11 +202,11 @@ class _Branch:
     def __init__(self, schema: Any, where: Where) -> None:
         self.schema = schema
         self.walker = _compile(schema, where)
-        types = set(schema_types(schema)) if isinstance(schema, dict) else set()
+        types: set[str | None] = set(schema_types(schema)) if isinstance(schema, dict) else set()
         if "number" in types:
             types.add("integer")
-        if isinstance(schema, dict) and schema.get("format") in ("date-time", "date"):
-            types.add("date")
+        if getattr(self.walker, _CONVERTS, False):  # a rule converts some values that are
+            types.add(None)  # not JSON data (a date, bytes): they are tried here
         self.accepts = frozenset(types) if types else None  # None: anything
 
 
@@ -275,7 +215,7 @@ def _compile_any_of(schema: dict[str, Any], where: Where) -> tuple[Walker, type 
     branches = [_Branch(b, where) for b in raw]  # type: ignore[union-attr]
     by_type: dict[str | None, list[_Branch]] = {
         jt: [b for b in branches if b.accepts is None or jt in b.accepts]
-        for jt in (*sorted(set(JSON_TYPE_NAMES.values())), "date", None)
+        for jt in (*sorted(set(JSON_TYPE_NAMES.values())), None)
     }
     # a value of exactly this type fits the first branch that takes it, untouched
     fast = next((t for t, name in _FAST_NAMES.items() if _infallible(by_type[name])), None)
@@ -283,10 +223,7 @@ def _compile_any_of(schema: dict[str, Any], where: Where) -> tuple[Walker, type 
     def walk_any_of(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
         if type(value) is fast:
             return value
-        jt = json_type(value)
-        if jt is None and _is_date_like(value):
-            jt = "date"
-        candidates = by_type[jt]
+        candidates = by_type[json_type(value)]
         if not candidates:
             return walk_any(value, path, ctx, depth)
         if len(candidates) == 1:
@@ -299,12 +236,12 @@ def _compile_any_of(schema: dict[str, Any], where: Where) -> tuple[Walker, type 
             sub.hints = ctx.hints
             result = branch.walker(value, path, sub, depth)
             if not sub.error_paths:
-                _merge_ctx(ctx, sub)
+                ctx.merge(sub)
                 return result
             if fallback is None:
                 fallback = (sub, result)
         assert fallback is not None
-        _merge_ctx(ctx, fallback[0])
+        ctx.merge(fallback[0])
         return fallback[1]
 
     attach(
@@ -323,19 +260,3 @@ _FAST_NAMES: dict[type, str] = {str: "string", bool: "boolean"}
 
 def _infallible(candidates: list[_Branch]) -> bool:
     return bool(candidates) and candidates[0].walker is _plain_string
-
-
-def _is_date_like(value: object) -> bool:
-    import datetime
-
-    return issubclass(type(value), datetime.date)
-
-
-def _merge_ctx(ctx: Ctx, sub: Ctx) -> None:
-    ctx.issues.extend(sub.issues)
-    ctx.paths.extend(sub.paths)
-    ctx.changes.extend(sub.changes)
-    ctx.error_paths |= sub.error_paths
-    ctx.attachment_bytes += sub.attachment_bytes
-    ctx.budget = sub.budget
-    ctx.hints = sub.hints

@@ -25,12 +25,12 @@ PATH = ("screening_question_answers",)
 
 
 def proves(qs: Questions, answers: Any) -> bool:
-    return qs.proves(answers, V._answers_date)
+    return qs.proves(answers, V.answer_dates.strict)
 
 
 def silent(qs: Questions, answers: list[Any]) -> bool:
     ctx = Ctx()
-    out = qs.check_answers(copy.deepcopy(answers), ctx, PATH, date_check=V._date_check)
+    out = qs.check_answers(copy.deepcopy(answers), ctx, PATH, date_check=V.answer_dates.check)
     return not ctx.issues and not ctx.changes and out == answers
 
 
@@ -87,7 +87,10 @@ def test_drawn_valid_answers_get_the_same_report_either_way(data: st.DataObject)
     ctx = Ctx()
     qs = Questions(raw)
     qs.check_answers(
-        copy.deepcopy(body["screening_question_answers"]), ctx, PATH, date_check=V._date_check
+        copy.deepcopy(body["screening_question_answers"]),
+        ctx,
+        PATH,
+        date_check=V.answer_dates.check,
     )
     assert [(i.path, i.code) for i in ctx.issues] == [
         p for p in pairs(report) if p[0].startswith("/screening_question_answers")
@@ -201,7 +204,7 @@ def test_number_answers_are_proven_exactly_within_their_bounds(
     answers = [{"question_id": N, "answer": answer}]
     assert proves(qs, answers) is (code is None)
     ctx = Ctx()
-    qs.check_answers(answers, ctx, PATH, date_check=V._date_check)
+    qs.check_answers(answers, ctx, PATH, date_check=V.answer_dates.check)
     assert [(i.path, i.code) for i in ctx.issues] == (
         [] if code is None else [("/screening_question_answers/0/answer", code)]
     )

@@ -15,8 +15,10 @@ from kombo_validate import Validator
 from kombo_validate.answer_formats import File, Run, Text
 from kombo_validate.codegen import generated_source, node_of
 from kombo_validate.context import Ctx, fast_pointer
+from kombo_validate.fastpath import FastPath
 from kombo_validate.issues import pointer
 from kombo_validate.jsondata import walk_any
+from kombo_validate.plan import compile_plan
 from kombo_validate.questions import Questions
 from kombo_validate.questions.model import Question
 
@@ -89,29 +91,31 @@ def test_fast_pointer_is_pointer() -> None:
 
 
 def test_object_walkers_are_generated_and_dumpable(validator: Validator) -> None:
-    source = generated_source(validator._walk)
+    source = generated_source(compile_plan(validator.request_schema))
     assert source is not None and "def walk_object_bulk(" in source
     assert generated_source(walk_any) is None
 
 
-def _candidate_walker(validator: Validator) -> Any:
-    return node_of(validator._walk).walkers["candidate"]  # type: ignore[union-attr]
+def _candidate_walker(plan: Any) -> Any:
+    return node_of(plan).walkers["candidate"]  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("engine", ["rust", "python"])
 def test_object_walkers_are_compiled_on_their_first_call(engine: str) -> None:
-    validator = Validator(engine=engine)
-    candidate = _candidate_walker(validator)
+    # the plan and fast path a Validator builds (engine="python" has no fast path)
+    plan = compile_plan(Validator(engine=engine).request_schema)
+    candidate = _candidate_walker(plan)
     stub = candidate.__code__
     assert stub.co_varnames == ("args",)  # not compiled yet
     if engine == "rust":  # proven: no walker runs, nothing is compiled
-        assert validator.check(minimal()).ok
+        assert FastPath(plan).run(minimal(), Ctx()) == (minimal(), True)
         assert candidate.__code__ is stub
         return
     # engine="python" walks every body: the generated code replaces the stub
     for _ in range(2):
-        report = validator.check(minimal(gender="female"))
-        assert [(c.path, c.after) for c in report.changes] == [("/candidate/gender", "FEMALE")]
+        ctx = Ctx()
+        plan(minimal(gender="female"), (), ctx, 0)
+        assert [(c.path, c.after) for c in ctx.changes] == [("/candidate/gender", "FEMALE")]
         assert candidate.__code__.co_varnames[:4] == ("value", "path", "ctx", "depth")
     assert "def walk_object_bulk(" in (generated_source(candidate) or "")
 

@@ -25,6 +25,7 @@ __all__ = [
     "BASE64_FORMAT",
     "CONTENT_TYPE_ALONE",
     "DATA_ALONE",
+    "DECODED_BYTES",
     "GENERIC_CONTENT_TYPES",
     "MIME_CHARS",
     "TOTAL_SIZE_WARNING_BYTES",
@@ -42,6 +43,9 @@ __all__ = [
 #: the name of the custom format (``is_base64``) the strict fragments use for long
 #: ``data``: jsonschema-rs calls back into it (its regex engine takes 4 ns a character)
 BASE64_FORMAT = "kombo-validate-base64"
+
+#: the running total (``Ctx.totals``) of the decoded bytes of every attachment's ``data``
+DECODED_BYTES = "attachment_bytes"
 
 #: Kombo recommends keeping an application's attachments below 10 MB in total.
 TOTAL_SIZE_WARNING_BYTES = 10_000_000
@@ -235,7 +239,7 @@ def attachment_rule(obj: dict[str, Any], path: Path, ctx: Ctx) -> None:
                 "data is not valid base64 (standard alphabet, padded to a multiple of 4)",
             )
         else:
-            ctx.attachment_bytes += decoded_size(data, wrapped=False)  # is_base64: none
+            ctx.tally(DECODED_BYTES, decoded_size(data, wrapped=False))  # is_base64: none
     if has_data and obj.get("content_type") is None:
         name = obj.get("name")
         guessed = mimetypes.guess_type(name, strict=False)[0] if isinstance(name, str) else None
