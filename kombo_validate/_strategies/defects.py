@@ -32,6 +32,7 @@ from .model import (
     AnyOfNode,
     ArrNode,
     BoolNode,
+    ConstNode,
     Model,
     Node,
     NumNode,
@@ -155,7 +156,7 @@ class _Cases:
         elif isinstance(node, ArrNode):
             self.arr(path, node)
         elif isinstance(node, AnyOfNode):
-            self.any_of(path)
+            self.any_of(path, node)
         elif isinstance(node, AnyNode):
             self.replace(path, "number.not_finite", math.nan)
             self.replace(path, "json.not_json", lambda: {"a", "b"})
@@ -188,6 +189,8 @@ class _Cases:
             self.replace(path, "schema.type", "an object")
             self.replace(path, "schema.type", lambda: [])
         value = _get(self.body, path)
+        if not isinstance(value, dict):
+            return  # a nullable object drawn as null: only its shape to break
         for name in sorted(node.required):
             if name in value and not (self.keep_shape(path) and name == "type"):
                 self.add((*path, name), "schema.required", _deleter((*path, name)))
@@ -226,8 +229,9 @@ class _Cases:
     def arr(self, path: Path, node: ArrNode) -> None:
         self.replace(path, "schema.type", lambda: {})
         self.replace(path, "json.not_json", lambda: {"x"})
-        n = len(_get(self.body, path))
-        if isinstance(node.items, ObjNode):
+        value = _get(self.body, path)
+        if isinstance(value, list) and isinstance(node.items, ObjNode):  # not a null drawn
+            n = len(value)
 
             def cycle(body: Any, draw: st.DrawFn) -> Any:
                 arr = _get(body, path)
@@ -236,21 +240,46 @@ class _Cases:
 
             self.add((*path, n), "json.cycle", cycle)
 
-    def any_of(self, path: Path) -> None:
+    def any_of(self, path: Path, node: AnyOfNode) -> None:
         self.replace(path, "number.not_finite", math.nan)
         self.replace(path, "json.not_json", lambda: {"x"})
         if self.job is not None and path[:1] == (self.answers,):
             # the question's own check runs before the schema engine and reports a value
             # that fits no answer shape in its terms (answer.type, at the answer)
             return
-        self.replace(path, "schema.any_of", None)
-        self.add((*path, 1), "schema.type", _setter(path, lambda: ["ok", 5]))
-        self.replace(path, "attachment.no_data", lambda: {"name": "cv.pdf"})
+        # each of the rest only where the union's best match reports it (schema_errors):
+        # null where no branch takes it, at the union's keyword; a list or an object by
+        # the first branch of its type
+        if not node.nullable and not any(_takes_null(b) for b in node.branches):
+            self.replace(path, _UNION_CODES[node.keyword], None)
+        first_list = _first(node, (ArrNode, AnyNode))
+        if isinstance(first_list, ArrNode) and isinstance(first_list.items, StrNode):
+            self.add((*path, 1), "schema.type", _setter(path, lambda: ["ok", 5]))
+        first_object = _first(node, (ObjNode, AnyNode))
+        if isinstance(first_object, ObjNode) and first_object.attachment:
+            self.replace(path, "attachment.no_data", lambda: {"name": "cv.pdf"})
 
     def root(self) -> None:
         self.replace((), "schema.type", lambda: [])
         self.replace((), "schema.type", "a body")
         self.replace((), "json.not_json", lambda: {"candidate"})
+
+
+#: the code a value that fits no branch of a union gets, by the union's keyword
+_UNION_CODES = {"anyOf": "schema.any_of", "oneOf": "schema.one_of", "type": "schema.type"}
+
+
+def _takes_null(node: Node) -> bool:
+    return (
+        node.nullable
+        or isinstance(node, AnyNode)
+        or (isinstance(node, ConstNode) and None in node.values)
+    )
+
+
+def _first(node: AnyOfNode, kinds: tuple[type[Node], ...]) -> Node | None:
+    """The first branch of one of ``kinds`` (those a value of that JSON type fits)."""
+    return next((b for b in node.branches if isinstance(b, kinds)), None)
 
 
 # --------------------------------------------------------------------------- job context
