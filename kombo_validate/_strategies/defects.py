@@ -137,6 +137,8 @@ class _Cases:
             return
         if site.in_any_of and not isinstance(node, ObjNode):
             return  # another branch of the anyOf may well take a wrong value
+        if isinstance(node, ConstNode) and self._later_branch(path[:-1]):
+            return  # a later object branch's discriminator: broken, an earlier one matches
         if path and self._required_here(path):
             self.replace(path, "schema.type", None)
         if isinstance(node, StrNode):
@@ -162,6 +164,14 @@ class _Cases:
             self.replace(path, "json.not_json", lambda: {"a", "b"})
             self.replace(path, "json.not_json", naive)
             self.replace(path, "json.not_json", b"bytes")
+
+    def _later_branch(self, path: Path) -> bool:
+        """Whether the object at ``path`` was drawn for a union's object branch other than
+        its first (the one the best match falls back on)."""
+        union = self.declared.get(path)
+        return isinstance(union, AnyOfNode) and _first(union, (ObjNode,)) is not self.drawn.get(
+            path
+        )
 
     def _required_here(self, path: Path) -> bool:
         """A required, non-nullable property: ``None`` there is a type error (not dropped)."""
@@ -191,9 +201,10 @@ class _Cases:
         value = _get(self.body, path)
         if not isinstance(value, dict):
             return  # a nullable object drawn as null: only its shape to break
-        for name in sorted(node.required):
-            if name in value and not (self.keep_shape(path) and name == "type"):
-                self.add((*path, name), "schema.required", _deleter((*path, name)))
+        # in a union, only the first object branch: without a property of a later one,
+        # an earlier branch may be the best match and report its own required siblings
+        if not self._later_branch(path):
+            self.required(path, node, value)
         for key in (1, None, ("k",), 2.5):
             self.add(path, "json.key_not_string", _setter((*path, key), "x"))  # type: ignore[arg-type]
         role = ROLES.get(node.role)
@@ -201,6 +212,11 @@ class _Cases:
             role.breaks(self, path, node)
         if node.extra is not None and not node.props:
             self.passthrough(path, value)
+
+    def required(self, path: Path, node: ObjNode, value: dict[str, Any]) -> None:
+        for name in sorted(node.required):
+            if name in value and not (self.keep_shape(path) and name == "type"):
+                self.add((*path, name), "schema.required", _deleter((*path, name)))
 
     def passthrough(self, path: Path, value: dict[str, Any]) -> None:
         key = next(k for k in ("bad", "bad_", "bad__") if k not in value)
