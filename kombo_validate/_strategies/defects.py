@@ -267,7 +267,7 @@ class _Cases:
         # null where no branch takes it, at the union's keyword; a list or an object by
         # the first branch of its type
         if not node.nullable and not any(_takes_null(b) for b in node.branches):
-            self.replace(path, _UNION_CODES[node.keyword], None)
+            self.replace(path, f"schema.{_UNION_KEYWORDS[node.keyword]}", None)
         first_list = _first(node, (ArrNode, AnyNode))
         if isinstance(first_list, ArrNode) and isinstance(first_list.items, StrNode):
             self.add((*path, 1), "schema.type", _setter(path, lambda: ["ok", 5]))
@@ -281,8 +281,9 @@ class _Cases:
         self.replace((), "json.not_json", lambda: {"candidate"})
 
 
-#: the code a value that fits no branch of a union gets, by the union's keyword
-_UNION_CODES = {"anyOf": "schema.any_of", "oneOf": "schema.one_of", "type": "schema.type"}
+#: a value that fits no branch of a union gets the code of the union's keyword (the
+#: ``schema.<keyword>`` family: ``schema.any_of``, ``schema.one_of``, ``schema.type``)
+_UNION_KEYWORDS = {"anyOf": "any_of", "oneOf": "one_of", "type": "type"}
 
 
 def _takes_null(node: Node) -> bool:
