@@ -228,7 +228,11 @@ def _compile_any_of(schema: dict[str, Any], where: Where) -> tuple[Walker, type 
             return walk_any(value, path, ctx, depth)
         if len(candidates) == 1:
             return candidates[0].walker(value, path, ctx, depth)
+        # the first branch that takes the value without an issue; else the first with
+        # warnings only (an object of a later branch draws key.unknown warnings from an
+        # earlier one, whose rules then never ran); else the first
         fallback: tuple[Ctx, Any] | None = None
+        warned: tuple[Ctx, Any] | None = None
         for branch in candidates:
             sub = Ctx()
             sub.active = ctx.active
@@ -236,13 +240,16 @@ def _compile_any_of(schema: dict[str, Any], where: Where) -> tuple[Walker, type 
             sub.hints = ctx.hints
             result = branch.walker(value, path, sub, depth)
             if not sub.error_paths:
-                ctx.merge(sub)
-                return result
+                if not sub.issues:
+                    ctx.merge(sub)
+                    return result
+                warned = warned or (sub, result)
             if fallback is None:
                 fallback = (sub, result)
-        assert fallback is not None
-        ctx.merge(fallback[0])
-        return fallback[1]
+        chosen = warned or fallback
+        assert chosen is not None
+        ctx.merge(chosen[0])
+        return chosen[1]
 
     attach(
         walk_any_of,

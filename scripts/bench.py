@@ -540,6 +540,10 @@ def hot_rows(s: Settings, kv: Any, why: str) -> list[Row]:
         why,
     )
     vs_peers("invalid (3 defects)", "bad", {})
+    # (e) other operations of Kombo's full document (issue 14): scripts/bench_ops.py
+    import bench_ops
+
+    rows.extend(bench_ops.operation_rows(s, kv, why, sys.modules[__name__]))
     return rows
 
 

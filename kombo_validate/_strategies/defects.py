@@ -32,6 +32,7 @@ from .model import (
     AnyOfNode,
     ArrNode,
     BoolNode,
+    ConstNode,
     Model,
     Node,
     NumNode,
@@ -136,6 +137,8 @@ class _Cases:
             return
         if site.in_any_of and not isinstance(node, ObjNode):
             return  # another branch of the anyOf may well take a wrong value
+        if isinstance(node, ConstNode) and self._later_branch(path[:-1]):
+            return  # a later object branch's discriminator: broken, an earlier one matches
         if path and self._required_here(path):
             self.replace(path, "schema.type", None)
         if isinstance(node, StrNode):
@@ -155,12 +158,20 @@ class _Cases:
         elif isinstance(node, ArrNode):
             self.arr(path, node)
         elif isinstance(node, AnyOfNode):
-            self.any_of(path)
+            self.any_of(path, node)
         elif isinstance(node, AnyNode):
             self.replace(path, "number.not_finite", math.nan)
             self.replace(path, "json.not_json", lambda: {"a", "b"})
             self.replace(path, "json.not_json", naive)
             self.replace(path, "json.not_json", b"bytes")
+
+    def _later_branch(self, path: Path) -> bool:
+        """Whether the object at ``path`` was drawn for a union's object branch other than
+        its first (the one the best match falls back on)."""
+        union = self.declared.get(path)
+        return isinstance(union, AnyOfNode) and _first(union, (ObjNode,)) is not self.drawn.get(
+            path
+        )
 
     def _required_here(self, path: Path) -> bool:
         """A required, non-nullable property: ``None`` there is a type error (not dropped)."""
@@ -188,9 +199,12 @@ class _Cases:
             self.replace(path, "schema.type", "an object")
             self.replace(path, "schema.type", lambda: [])
         value = _get(self.body, path)
-        for name in sorted(node.required):
-            if name in value and not (self.keep_shape(path) and name == "type"):
-                self.add((*path, name), "schema.required", _deleter((*path, name)))
+        if not isinstance(value, dict):
+            return  # a nullable object drawn as null: only its shape to break
+        # in a union, only the first object branch: without a property of a later one,
+        # an earlier branch may be the best match and report its own required siblings
+        if not self._later_branch(path):
+            self.required(path, node, value)
         for key in (1, None, ("k",), 2.5):
             self.add(path, "json.key_not_string", _setter((*path, key), "x"))  # type: ignore[arg-type]
         role = ROLES.get(node.role)
@@ -198,6 +212,11 @@ class _Cases:
             role.breaks(self, path, node)
         if node.extra is not None and not node.props:
             self.passthrough(path, value)
+
+    def required(self, path: Path, node: ObjNode, value: dict[str, Any]) -> None:
+        for name in sorted(node.required):
+            if name in value and not (self.keep_shape(path) and name == "type"):
+                self.add((*path, name), "schema.required", _deleter((*path, name)))
 
     def passthrough(self, path: Path, value: dict[str, Any]) -> None:
         key = next(k for k in ("bad", "bad_", "bad__") if k not in value)
@@ -226,8 +245,9 @@ class _Cases:
     def arr(self, path: Path, node: ArrNode) -> None:
         self.replace(path, "schema.type", lambda: {})
         self.replace(path, "json.not_json", lambda: {"x"})
-        n = len(_get(self.body, path))
-        if isinstance(node.items, ObjNode):
+        value = _get(self.body, path)
+        if isinstance(value, list) and isinstance(node.items, ObjNode):  # not a null drawn
+            n = len(value)
 
             def cycle(body: Any, draw: st.DrawFn) -> Any:
                 arr = _get(body, path)
@@ -236,21 +256,47 @@ class _Cases:
 
             self.add((*path, n), "json.cycle", cycle)
 
-    def any_of(self, path: Path) -> None:
+    def any_of(self, path: Path, node: AnyOfNode) -> None:
         self.replace(path, "number.not_finite", math.nan)
         self.replace(path, "json.not_json", lambda: {"x"})
         if self.job is not None and path[:1] == (self.answers,):
             # the question's own check runs before the schema engine and reports a value
             # that fits no answer shape in its terms (answer.type, at the answer)
             return
-        self.replace(path, "schema.any_of", None)
-        self.add((*path, 1), "schema.type", _setter(path, lambda: ["ok", 5]))
-        self.replace(path, "attachment.no_data", lambda: {"name": "cv.pdf"})
+        # each of the rest only where the union's best match reports it (schema_errors):
+        # null where no branch takes it, at the union's keyword; a list or an object by
+        # the first branch of its type
+        if not node.nullable and not any(_takes_null(b) for b in node.branches):
+            self.replace(path, f"schema.{_UNION_KEYWORDS[node.keyword]}", None)
+        first_list = _first(node, (ArrNode, AnyNode))
+        if isinstance(first_list, ArrNode) and isinstance(first_list.items, StrNode):
+            self.add((*path, 1), "schema.type", _setter(path, lambda: ["ok", 5]))
+        first_object = _first(node, (ObjNode, AnyNode))
+        if isinstance(first_object, ObjNode) and first_object.attachment:
+            self.replace(path, "attachment.no_data", lambda: {"name": "cv.pdf"})
 
     def root(self) -> None:
         self.replace((), "schema.type", lambda: [])
         self.replace((), "schema.type", "a body")
         self.replace((), "json.not_json", lambda: {"candidate"})
+
+
+#: a value that fits no branch of a union gets the code of the union's keyword (the
+#: ``schema.<keyword>`` family: ``schema.any_of``, ``schema.one_of``, ``schema.type``)
+_UNION_KEYWORDS = {"anyOf": "any_of", "oneOf": "one_of", "type": "type"}
+
+
+def _takes_null(node: Node) -> bool:
+    return (
+        node.nullable
+        or isinstance(node, AnyNode)
+        or (isinstance(node, ConstNode) and None in node.values)
+    )
+
+
+def _first(node: AnyOfNode, kinds: tuple[type[Node], ...]) -> Node | None:
+    """The first branch of one of ``kinds`` (those a value of that JSON type fits)."""
+    return next((b for b in node.branches if isinstance(b, kinds)), None)
 
 
 # --------------------------------------------------------------------------- job context

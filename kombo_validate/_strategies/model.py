@@ -105,6 +105,9 @@ class StrNode(Node):
     pattern: str | None = None
     min_length: int = 0
     max_length: int | None = None
+    #: the code a value outside ``enum`` gets: the country rule's when it applies here
+    #: too (it runs before the schema layer: a country with an enum of alpha-2 codes)
+    off_enum: str = "schema.enum"
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -145,6 +148,8 @@ class ArrNode(Node):
 @dataclass(frozen=True, eq=False, kw_only=True)
 class AnyOfNode(Node):
     branches: tuple[Node, ...]
+    #: the keyword that joins the branches: "anyOf", "oneOf", or "type" (``type: [a, b]``)
+    keyword: str = "anyOf"
 
 
 @dataclass(frozen=True, eq=False)
@@ -200,9 +205,10 @@ def build(schema: Any, where: Where) -> Node:
     if schema is True or not isinstance(schema, dict):
         return AnyNode(nullable=True)
     s = merge_all_of(schema)
-    branches = s.get("anyOf") if isinstance(s.get("anyOf"), list) else s.get("oneOf")
+    keyword = "anyOf" if isinstance(s.get("anyOf"), list) else "oneOf"
+    branches = s.get(keyword)
     if isinstance(branches, list):
-        return AnyOfNode(branches=tuple(build(b, where) for b in branches))
+        return AnyOfNode(branches=tuple(build(b, where) for b in branches), keyword=keyword)
     types = set(schema_types(s))
     nullable = "null" in types or s.get("nullable") is True
     if isinstance(s.get("enum"), list) and None not in s["enum"]:
@@ -216,7 +222,7 @@ def build(schema: Any, where: Where) -> Node:
         return AnyNode(nullable=True) if not nullable else ConstNode(values=(None,))
     if len(types) > 1:
         alts = tuple(build({**s, "type": t}, where) for t in sorted(types))
-        return AnyOfNode(branches=alts, nullable=nullable)
+        return AnyOfNode(branches=alts, nullable=nullable, keyword="type")
     (kind,) = types
     if kind == "object":
         return _object(s, where, nullable)
@@ -285,6 +291,7 @@ def _object(s: dict[str, Any], where: Where, nullable: bool) -> ObjNode:
 def _string(s: dict[str, Any], where: Where, nullable: bool) -> StrNode:
     pattern = s.get("pattern") if isinstance(s.get("pattern"), str) else None
     enum = tuple(v for v in s.get("enum", ()) if isinstance(v, str))
+    country = any(r.name == "country" and r.applies(s, where) for r in RULES)
     return StrNode(
         role=_role(s, where, ("string", "convert")),
         enum=enum,
@@ -292,6 +299,7 @@ def _string(s: dict[str, Any], where: Where, nullable: bool) -> StrNode:
         min_length=int(s.get("minLength", 0)),
         max_length=s.get("maxLength"),
         nullable=nullable,
+        off_enum="country.unknown" if country else "schema.enum",
     )
 
 

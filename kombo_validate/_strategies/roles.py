@@ -88,7 +88,7 @@ def _draw_enum(gen: Gen, node: Any, path: Path, depth: int, in_any_of: bool) -> 
 def _break_enum(cases: _Cases, path: Path, node: Any) -> None:
     folded = {v.casefold() for v in node.enum}
     bogus = next(b for b in ("NOT_AN_OPTION", "__nope__") if b.casefold() not in folded)
-    cases.replace(path, "schema.enum", bogus)
+    cases.replace(path, node.off_enum, bogus)
 
 
 def _date_drawer(plain_date: bool) -> Callable[[Gen, Any, Path, int, bool], Drawn]:
