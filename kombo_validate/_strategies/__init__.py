@@ -3,7 +3,7 @@
 ``model`` reads the request schema into nodes (each with the role of the rule
 that attaches there); ``leaves`` draws single values; ``roles`` says how each
 rule's role is drawn and broken; ``bodies`` draws whole bodies as (raw, wire)
-pairs (``attachments`` the attachment objects, ``sites`` what they share);
+pairs (``attachment`` the attachment objects, ``sites`` what they share);
 ``restricted`` and ``jobs`` add the job context (attachment restrictions,
 screening questions; ``formats`` draws and breaks each question format,
 ``job_schema`` reads the questions' schema); ``defects`` injects one known

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from ..patterns import to_python_regex
 from . import leaves
-from .attachments import draw_attachment
+from .attachment import draw_attachment
 from .model import (
     AnyNode,
     AnyOfNode,
