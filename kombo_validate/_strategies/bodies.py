@@ -313,7 +313,7 @@ class Gen:
         url_ok: bool = True,
     ) -> tuple[Any, dict[str, Any], int]:
         """One attachment-shaped object: ``(raw, wire, decoded size)`` (see
-        :func:`.attachments.draw_attachment`)."""
+        :func:`.attachment.draw_attachment`)."""
         return draw_attachment(
             self,
             node,
