@@ -19,6 +19,7 @@ from .budget import Budget
 from .check_api import API_PATHS, FAST_PATHS, CheckAPI, json_response
 from .config import ServiceConfig
 from .errors import Send
+from .playground import page
 from .proxy import Proxy, Receive
 from .registry import Registry
 
@@ -68,6 +69,7 @@ class Service:
                 Route("/v1/operations", api.operations, methods=["GET"]),
                 Route("/healthz", api.healthz, methods=["GET"]),
                 Route("/openapi.json", api.openapi, methods=["GET"]),
+                Route("/", page, methods=["GET"]),  # HEAD too (Starlette adds it)
             ],
             lifespan=lifespan,
             exception_handlers={404: not_found, 405: not_allowed},
@@ -80,10 +82,15 @@ class Service:
             if prepare is not None and scope["method"] == "POST":
                 await self.check_api.handle(scope, receive, send, prepare=prepare)
                 return
-            if self.proxy is not None and path not in API_PATHS:
+            if self.proxy is not None and path not in API_PATHS and not _is_page(scope):
                 await self.proxy(scope, receive, send)
                 return
         await self.api(scope, receive, send)
+
+
+def _is_page(scope: MutableMapping[str, Any]) -> bool:
+    """``GET /`` (or HEAD): the playground, not the upstream's root."""
+    return bool(scope["path"] == "/" and scope["method"] in ("GET", "HEAD"))
 
 
 def create_app(config: ServiceConfig) -> Service:

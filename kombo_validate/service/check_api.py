@@ -25,19 +25,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..api import Validator
-from ..issues import ContextError, SpecError
+from ..issues import ContextError, Report, SpecError
 from ..responses import parse_json
 from .budget import BodyTooLarge, Budget, Busy, ClientGone, Reading, declared_length, read_body
 from .errors import Send, busy, json_bytes, send_json
 from .proxy import THREAD_BYTES
 from .registry import Registry
+from .textinput import FORMATS, parse_text
 
 __all__ = ["API_PATHS", "FAST_PATHS", "CheckAPI"]
 
 #: the paths served on raw ASGI: True for /v1/prepare
 FAST_PATHS = {"/v1/check": False, "/v1/prepare": True}
 API_PATHS = frozenset({*FAST_PATHS, "/v1/operations", "/healthz", "/openapi.json"})
-_FIELDS = ("operation", "body", "questions", "restrictions")
+_FIELDS = ("operation", "body", "text", "format", "questions", "questions_text", "restrictions")
 _JSON = (b"content-type", b"application/json")
 
 
@@ -84,11 +85,10 @@ class CheckAPI:
                 raw = await self._read(scope["headers"], receive, reading)
                 envelope = _envelope(raw)
                 validator = await self._validator(envelope.get("operation"))
-                args = (envelope["body"], envelope.get("questions"), envelope.get("restrictions"))
                 if len(raw) >= THREAD_BYTES:
-                    report = await run_in_threadpool(_check, validator, *args)
+                    answer = await run_in_threadpool(_answer, validator, envelope)
                 else:
-                    report = _check(validator, *args)
+                    answer = _answer(validator, envelope)
             except BadRequest as exc:
                 await _send_error(send, exc)
                 return
@@ -97,8 +97,8 @@ class CheckAPI:
                 return
             except ClientGone:
                 return
-            body = json_bytes({"operation": validator.operation.id, **report.to_dict()})
-            status = 422 if prepare and not report.ok else 200
+            body = json_bytes({"operation": validator.operation.id, **answer})
+            status = 422 if prepare and not answer["ok"] else 200
             headers = [_JSON, (b"content-length", b"%d" % len(body))]
             await send({"type": "http.response.start", "status": status, "headers": headers})
             await send({"type": "http.response.body", "body": body, "more_body": False})
@@ -198,12 +198,50 @@ def _envelope(raw: bytes) -> dict[str, Any]:
             "REQUEST.SHAPE",
             f"unknown member {unknown[0][:80]!r}: the request takes {', '.join(_FIELDS)}",
         )
-    if "body" not in data:
+    if "body" not in data and "text" not in data:
         raise BadRequest("REQUEST.SHAPE", 'the request has no "body" (the payload to check)')
+    for one, other in (("body", "text"), ("questions", "questions_text")):
+        if one in data and other in data:
+            raise BadRequest("REQUEST.SHAPE", f'give "{one}" or "{other}", not both')
+    for name in ("text", "questions_text"):
+        if name in data and not isinstance(data[name], str):
+            raise BadRequest("REQUEST.SHAPE", f'"{name}" must be a string (JSON or YAML text)')
+    if "format" in data:
+        if "text" not in data and "questions_text" not in data:
+            raise BadRequest("REQUEST.SHAPE", '"format" goes with "text" or "questions_text"')
+        if data["format"] not in FORMATS:
+            raise BadRequest("REQUEST.SHAPE", f'"format" must be one of {", ".join(FORMATS)}')
     return data
 
 
-def _check(validator: Any, body: Any, questions: Any, restrictions: Any) -> Any:
+def _answer(validator: Validator, envelope: dict[str, Any]) -> dict[str, Any]:
+    """The report of the envelope's body (or text: then with its lines) as JSON data."""
+    form = envelope.get("format", "auto")
+    questions = envelope.get("questions")
+    if "questions_text" in envelope:
+        parsed = parse_text(envelope["questions_text"], form)
+        if parsed.problem is not None:
+            message = f"the questions, line {parsed.problem_line}: {parsed.problem.message}"
+            raise BadRequest("CONTEXT.INVALID", message)
+        questions = parsed.value
+    restrictions = envelope.get("restrictions")
+    if "text" not in envelope:
+        return _check(validator, envelope["body"], questions, restrictions).to_dict()
+    text = parse_text(envelope["text"], form)
+    if text.problem is not None:
+        report = Report([text.problem])
+    else:
+        report = _check(validator, text.value, questions, restrictions)
+    answer = report.to_dict()
+    paths = [issue.path for issue in report.issues] + [change.path for change in report.changes]
+    answer["format"] = text.format
+    answer["lines"] = {
+        path: text.line_of(path) for path in dict.fromkeys(paths) if path[:1] in ("", "/")
+    }
+    return answer
+
+
+def _check(validator: Validator, body: Any, questions: Any, restrictions: Any) -> Report:
     try:
         return validator.check(body, questions=questions, restrictions=restrictions)
     except ContextError as exc:
