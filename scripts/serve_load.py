@@ -248,6 +248,12 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=1000, help="per latency run")
     parser.add_argument("--mixed", type=int, default=20_000, help="requests of the mixed run")
     parser.add_argument("--mixed-concurrency", type=int, default=64)
+    parser.add_argument(
+        "--server-pythonpath",
+        metavar="DIR",
+        help="prepended to the servers' PYTHONPATH only (e.g. stubs hiding httptools and "
+        "uvloop, to measure without them); the client keeps its own",
+    )
     args = parser.parse_args()
     try:  # the client's own loop, as lean as the server's when the serve extra brings uvloop
         import uvloop
@@ -260,9 +266,11 @@ def main() -> int:
     from kombo_validate import Validator
 
     example = Validator().operation.request_example
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    path = [str(ROOT), os.environ.get("PYTHONPATH")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, path))}
+    serve_env = {
+        **env,
+        "PYTHONPATH": os.pathsep.join(filter(None, [args.server_pythonpath, *path])),
     }
     up_port, port = free_port(), free_port()
     app_dir = Path(os.environ.get("TMPDIR", "/tmp")) / f"kv-serve-load-{os.getpid()}"
@@ -281,7 +289,7 @@ def main() -> int:
             [sys.executable, "-m", "kombo_validate", "serve", "--port", str(port),
              "--workers", str(args.workers), "--upstream", f"http://127.0.0.1:{up_port}/v1",
              "--allow-insecure-upstream"],
-            env=env,
+            env=serve_env,
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
         procs.append(serve)

@@ -28,7 +28,8 @@ _INLINE = re.compile(r"<(script|style)>(.*?)</\1>", re.DOTALL)
 
 @lru_cache(maxsize=1)
 def _page() -> tuple[bytes, str]:
-    html = resources.files(__package__).joinpath("playground.html").read_text("utf-8")
+    name = __name__.rpartition(".")[2] + ".html"  # the page beside this module
+    html = resources.files(__package__).joinpath(name).read_text("utf-8")
     hashes: dict[str, list[str]] = {"script": [], "style": []}
     for kind, body in _INLINE.findall(html):
         digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()

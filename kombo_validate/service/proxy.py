@@ -13,8 +13,9 @@ upstream is contacted: the request target must be a path (no absolute form, no
 ``.``/``..`` segments, no ``#``), the client's ``Host`` is replaced, environment
 proxies are ignored, and redirects are handed back, not followed. Hop-by-hop headers
 (RFC 9110 §7.6.1) are dropped both ways. Bodies are read whole (up to ``--max-body-mb``,
-else 413) before anything is sent, so a client that goes away mid-body leaves nothing
-behind upstream.
+else 413; within the worker's ``--max-inflight-mb``, else 503) before anything is sent,
+so a client that goes away mid-body leaves nothing behind upstream. The upstream is
+reached through :mod:`.upstream` (a keep-alive pool).
 """
 
 from __future__ import annotations
@@ -30,8 +31,16 @@ from starlette.concurrency import run_in_threadpool
 
 from ..issues import ContextError, PayloadError, SpecError
 from ..kombo_error import to_kombo_error
-from .budget import BodyTooLarge, Budget, Busy, ClientGone, Reading, Receive, declared_length
-from .budget import read_body as read_body
+from .budget import (
+    BodyTooLarge,
+    Budget,
+    Busy,
+    ClientGone,
+    Reading,
+    Receive,
+    declared_length,
+    read_body,
+)
 from .config import ServiceConfig
 from .errors import INPUT_INVALID, TIMED_OUT, UNKNOWN_ERROR, Send, busy, kombo_error, send_json
 from .guards import UNSET, ProxyGuard
