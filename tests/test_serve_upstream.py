@@ -111,9 +111,17 @@ def test_chunked_wins_over_a_content_length_and_the_connection_is_not_reused() -
         b"5\r\nhello\r\n0\r\n\r\n"
     )
     server = Scripted(answer(raw))
-    results = asyncio.run(server.run(twice()))
+
+    async def test(upstream: Upstream) -> list[Any]:
+        got = await upstream.send(b"GET", b"/v1/x", [(b"host", upstream.host_header)], None)
+        relayed = got.relayed_headers  # the overridden length is not passed on
+        await got.aclose()
+        return [relayed, await fetch(upstream), await fetch(upstream)]
+
+    relayed, *results = asyncio.run(server.run(test))
+    assert relayed == [(b"Transfer-Encoding", b"chunked")]
     assert [b for _, _, b in results] == [b"hello", b"hello"]
-    assert server.connections == 2
+    assert server.connections == 3
 
 
 def test_an_answer_until_close_is_read_whole_and_not_reused() -> None:

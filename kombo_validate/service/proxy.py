@@ -306,7 +306,7 @@ class Proxy:
     @staticmethod
     async def _relay(answer: Answer, send: Send, extra: list[tuple[bytes, bytes]]) -> None:
         """The answer as it came, one chunk behind, so a short body is one send."""
-        headers = hop_by_hop_dropped(answer.headers) + extra
+        headers = hop_by_hop_dropped(answer.relayed_headers) + extra
         await send({"type": "http.response.start", "status": answer.status, "headers": headers})
         held: bytes | None = None
         async for chunk in answer.chunks():

@@ -78,6 +78,14 @@ class Answer:
         self.status, self.headers = status, headers
         self._framing, self._length, self._reusable = framing, length, reusable
 
+    @property
+    def relayed_headers(self) -> list[tuple[bytes, bytes]]:
+        """The headers to pass on: a chunked answer's ``Content-Length`` (which the
+        chunking overrides, RFC 9112 §6.3) is not among them."""
+        if self._framing != "chunked":
+            return self.headers
+        return [(k, v) for k, v in self.headers if k.lower() != b"content-length"]
+
     async def chunks(self) -> AsyncIterator[bytes]:
         """The body bytes; :class:`Unreachable` if the answer breaks off."""
         reader, timeout = self._conn.reader, self._pool.timeout
