@@ -8,13 +8,19 @@ keep-alive connections:
    connections, with p50/p99 latency;
 2. the proxy's added latency: one connection, sequential requests, p50/p99 of calling
    the fake upstream directly vs through the proxy (a GET forwarded unchecked, and a
-   Create application checked and forwarded).
+   Create application checked and forwarded);
+3. a mixed run (``--mixed`` requests at 64 connections: valid, invalid and pass-through
+   in turn), then what the fake upstream received: nothing lost, no 5xx, each valid
+   body received exactly once, no refused one received at all.
+
+``client_ceiling`` is the same client against the fake upstream alone: what it can
+send at all on this machine, so a check figure near it is the client's limit.
 
 Bounded in time (``--seconds`` per throughput run, ``--requests`` per latency run) and
 everything started is stopped in a ``finally``. The client runs on the same machine,
 so it competes with the server for the CPUs: the figures are a floor.
 
-    python scripts/serve_load.py [--seconds 5] [--concurrency 32] [--workers 2]
+    python scripts/serve_load.py [--seconds 5] [--concurrency 32] [--workers 2] [--mixed N]
 """
 
 from __future__ import annotations
@@ -39,17 +45,31 @@ INTEGRATION = "join:HWUTwvyx2wLoSUHphiWVrp28"
 
 UPSTREAM_APP = textwrap.dedent(
     """
+    import json
+    from collections import Counter
+
     BODY = b'{"status":"success","data":{"id":"H77fDF8uvEzGNPRubiz5DvQ7"}}'
     HEADERS = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(BODY))]
+    SEEN = Counter()  # the mixed run's markers, as they arrived
 
     async def app(scope, receive, send):
         if scope["type"] != "http":
             return
-        more = True
+        chunks, more = [], True
         while more:
-            more = (await receive()).get("more_body", False)
-        await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
-        await send({"type": "http.response.body", "body": BODY})
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body, query = BODY, scope["query_string"]
+        if scope["path"] == "/__seen":
+            body = json.dumps(SEEN).encode()
+        elif query.startswith(b"marker="):
+            SEEN[query.decode()] += 1
+        elif scope["method"] == "POST" and b"Load-" in b"".join(chunks):
+            SEEN[json.loads(b"".join(chunks))["candidate"]["first_name"]] += 1
+        headers = HEADERS if body is BODY else [(b"content-length", b"%d" % len(body))]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
     """
 )
 
@@ -149,6 +169,70 @@ async def sequential(port: int, raw: bytes, count: int) -> dict[str, float]:
     return pcts(lat)
 
 
+async def _mixed_worker(
+    port: int, jobs: list[tuple[str, int, bytes]], statuses: dict[str, int], lost: list[str]
+) -> None:
+    reader = writer = None
+    while jobs:
+        key, _, raw = jobs.pop()
+        try:
+            if writer is None:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            assert reader is not None
+            status = await asyncio.wait_for(_exchange(reader, writer, raw), 30)
+            statuses[key] = status
+        except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, ValueError):
+            lost.append(key)
+            if writer is not None:
+                writer.close()
+            reader = writer = None
+    if writer is not None:
+        writer.close()
+
+
+async def mixed(port: int, up_port: int, example: dict, total: int, concurrency: int) -> dict:
+    """``total`` requests at ``concurrency`` connections, a third each: valid Create
+    application (a unique first name each), invalid (refused), and a GET passed through;
+    then what the upstream received is compared with what was sent."""
+    app = f"/ats/jobs/{JOB}/applications"
+    jobs: list[tuple[str, int, bytes]] = []
+    for i in range(total):
+        kind = i % 3
+        if kind == 2:
+            key = f"marker={i}"
+            jobs.append((key, 200, request_bytes("GET", f"/ats/jobs?{key}", port)))
+            continue
+        candidate = {**example["candidate"], "first_name": f"Load-{'vx'[kind]}{i}"}
+        if kind == 1:
+            candidate["email_address"] = "not-an-email"
+        body = json.dumps({**example, "candidate": candidate}).encode()
+        raw = request_bytes("POST", app, port, body, X_Integration_Id=INTEGRATION)
+        jobs.append((candidate["first_name"], 400 if kind else 200, raw))
+    expected = {key: status for key, status, _ in jobs}
+    jobs.reverse()  # popped from the end: sent in order
+    statuses: dict[str, int] = {}
+    lost: list[str] = []
+    started = time.perf_counter()
+    await asyncio.gather(*(_mixed_worker(port, jobs, statuses, lost) for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    with urllib.request.urlopen(f"http://127.0.0.1:{up_port}/__seen", timeout=10) as answer:
+        seen: dict[str, int] = json.loads(answer.read())
+    forwarded = {k for k, status in expected.items() if status == 200}
+    return {
+        "requests": total,
+        "per_s": total / elapsed,
+        "lost": len(lost) + (total - len(statuses) - len(lost)),
+        "5xx": sum(1 for status in statuses.values() if status >= 500),
+        "unexpected_status": sum(1 for k, st in statuses.items() if st != expected[k]),
+        "forwarded_exactly_once": sum(1 for k in forwarded if seen.get(k) == 1),
+        "forwarded_expected": len(forwarded),
+        "refused_that_reached_upstream": sum(
+            1 for k in expected if k not in forwarded and k in seen
+        ),
+        "duplicates_upstream": sum(1 for n in seen.values() if n > 1),
+    }
+
+
 def pcts(lat: list[float]) -> dict[str, float]:
     if len(lat) < 2:
         return {"p50_ms": float("nan"), "p99_ms": float("nan")}
@@ -162,13 +246,32 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--requests", type=int, default=1000, help="per latency run")
+    parser.add_argument("--mixed", type=int, default=20_000, help="requests of the mixed run")
+    parser.add_argument("--mixed-concurrency", type=int, default=64)
+    parser.add_argument(
+        "--server-pythonpath",
+        metavar="DIR",
+        help="prepended to the servers' PYTHONPATH only (e.g. stubs hiding httptools and "
+        "uvloop, to measure without them); the client keeps its own",
+    )
     args = parser.parse_args()
+    try:  # the client's own loop, as lean as the server's when the serve extra brings uvloop
+        import uvloop
+
+        run = uvloop.run
+    except ImportError:
+        run = asyncio.run
 
     sys.path.insert(0, str(ROOT))
     from kombo_validate import Validator
 
     example = Validator().operation.request_example
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    path = [str(ROOT), os.environ.get("PYTHONPATH")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, path))}
+    serve_env = {
+        **env,
+        "PYTHONPATH": os.pathsep.join(filter(None, [args.server_pythonpath, *path])),
+    }
     up_port, port = free_port(), free_port()
     app_dir = Path(os.environ.get("TMPDIR", "/tmp")) / f"kv-serve-load-{os.getpid()}"
     app_dir.mkdir(exist_ok=True)
@@ -186,18 +289,22 @@ def main() -> int:
             [sys.executable, "-m", "kombo_validate", "serve", "--port", str(port),
              "--workers", str(args.workers), "--upstream", f"http://127.0.0.1:{up_port}/v1",
              "--allow-insecure-upstream"],
-            env=env,
+            env=serve_env,
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
         procs.append(serve)
         wait_up(f"http://127.0.0.1:{port}/healthz", serve)
 
         check = request_bytes("POST", "/v1/check", port, json.dumps({"body": example}).encode())
+        ceiling = request_bytes("GET", "/v1/ats/jobs", up_port)
         result: dict[str, object] = {
             "cpus": os.cpu_count(),
             "workers": args.workers,
             "concurrency": args.concurrency,
-            "check": asyncio.run(throughput(port, check, args.seconds, args.concurrency)),
+            "client_loop": run.__module__,
+            # the client against the fake upstream (one trivial process): its own ceiling
+            "client_ceiling": run(throughput(up_port, ceiling, args.seconds, args.concurrency)),
+            "check": run(throughput(port, check, args.seconds, args.concurrency)),
         }
         app = f"/ats/jobs/{JOB}/applications"
         body = json.dumps(example).encode()
@@ -213,15 +320,14 @@ def main() -> int:
                 request_bytes("POST", app, port, body, X_Integration_Id=INTEGRATION),
             ),
         }
-        latency = {
-            name: asyncio.run(sequential(p, raw, args.requests)) for name, (p, raw) in runs.items()
-        }
+        latency = {name: run(sequential(p, raw, args.requests)) for name, (p, raw) in runs.items()}
         for kind in ("get", "create"):
             direct, proxied = latency[f"{kind}_direct"], latency[f"{kind}_proxied"]
             latency[f"{kind}_added"] = {
                 key: proxied[key] - direct[key] for key in ("p50_ms", "p99_ms")
             }
         result["latency"] = latency
+        result["mixed"] = run(mixed(port, up_port, example, args.mixed, args.mixed_concurrency))
         print(json.dumps(result, indent=2, default=lambda x: round(x, 3)))
     finally:
         for proc in reversed(procs):

@@ -204,6 +204,20 @@ def test_the_check_api_is_served_beside_the_proxy(fake: Upstream, served: Served
     assert fake.seen == []
 
 
+def test_the_playground_takes_get_root_and_the_rest_of_root_is_forwarded(
+    fake: Upstream, served: Served
+) -> None:
+    status, headers, out = call(served.base + "/")
+    assert (status, headers["content-type"]) == (200, "text/html; charset=utf-8")
+    assert b"kombo-validate playground" in out
+    assert fake.seen == []
+    status, headers, _ = call(
+        served.base + "/", b"{}", headers={"Content-Type": "application/json"}
+    )
+    assert (status, headers["x-kombo-validate"]) == (200, "unchecked")
+    assert [(s.method, s.path) for s in fake.seen] == [("POST", "/v1/")]
+
+
 # ------------------------------------------------------------------ --questions, --fetch-context
 
 

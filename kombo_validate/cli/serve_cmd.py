@@ -71,6 +71,14 @@ def add_serve_parser(commands: Any) -> None:
         help="larger request bodies are refused with 413 (default: 25)",
     )
     serve.add_argument(
+        "--max-inflight-mb",
+        type=_positive(float),
+        default=256.0,
+        metavar="MB",
+        help="request bodies one worker holds at once; beyond, new requests get 503 with "
+        "Retry-After (default: 256; at least --max-body-mb)",
+    )
+    serve.add_argument(
         "--upstream-timeout",
         type=_positive(float),
         default=30.0,
@@ -103,6 +111,11 @@ def _config(options: Any, extra: dict[str, Any]) -> Any:
         problem = upstream_problem(upstream, extra["allow_insecure_upstream"])
         if problem is not None:
             raise OptionError(f"--upstream {upstream}: {problem}")
+    if extra["max_inflight_mb"] < extra["max_body_mb"]:
+        raise OptionError(
+            f"--max-inflight-mb {extra['max_inflight_mb']:g} is less than --max-body-mb "
+            f"{extra['max_body_mb']:g}: a body of the largest allowed size would never be taken"
+        )
     if extra["fetch_context"] and upstream is None:
         raise OptionError("--fetch-context needs an upstream")
     return ServiceConfig(
@@ -115,6 +128,7 @@ def _config(options: Any, extra: dict[str, Any]) -> Any:
         questions=options.questions,
         restrictions=options.restrictions,
         max_body_bytes=int(extra["max_body_mb"] * 1024 * 1024),
+        max_inflight_bytes=int(extra["max_inflight_mb"] * 1024 * 1024),
         upstream_timeout=extra["upstream_timeout"],
         fetch_context=extra["fetch_context"],
     )

@@ -5,6 +5,7 @@ without an upstream); :func:`run` serves it with uvicorn.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator, MutableMapping
 from typing import Any
@@ -14,9 +15,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .check_api import API_PATHS, CheckAPI, json_response
+from .budget import Budget
+from .check_api import API_PATHS, FAST_PATHS, CheckAPI, json_response
 from .config import ServiceConfig
 from .errors import Send
+from .playground import page
 from .proxy import Proxy, Receive
 from .registry import Registry
 
@@ -29,6 +32,7 @@ class Service:
     def __init__(self, config: ServiceConfig) -> None:
         self.config = config
         self.registry = Registry(config)
+        self.budget = Budget(config.max_inflight_bytes)
         self.proxy: Proxy | None = None
         if config.upstream is not None:
             fetcher = None
@@ -36,11 +40,16 @@ class Service:
                 from .context_cache import ContextFetcher
 
                 fetcher = ContextFetcher(config)
-            self.proxy = Proxy(config, self.registry, fetcher)
-        api = CheckAPI(self.registry, config.max_body_bytes, self.proxy is not None)
+            self.proxy = Proxy(config, self.registry, self.budget, fetcher)
+        api = CheckAPI(self.registry, config.max_body_bytes, self.proxy is not None, self.budget)
+        self.check_api = api
 
         @contextlib.asynccontextmanager
         async def lifespan(app: Starlette) -> AsyncIterator[None]:
+            # the spec and Validators live as long as the worker: out of the collector's
+            # scans, so its full collections stay short under load (a p99 matter)
+            gc.collect()
+            gc.freeze()
             yield
             if self.proxy is not None:
                 await self.proxy.aclose()
@@ -55,21 +64,33 @@ class Service:
 
         self.api = Starlette(
             routes=[
-                Route("/v1/check", api.check, methods=["POST"]),
-                Route("/v1/prepare", api.prepare, methods=["POST"]),
+                Route("/v1/check", api.endpoint(prepare=False), methods=["POST"]),
+                Route("/v1/prepare", api.endpoint(prepare=True), methods=["POST"]),
                 Route("/v1/operations", api.operations, methods=["GET"]),
                 Route("/healthz", api.healthz, methods=["GET"]),
                 Route("/openapi.json", api.openapi, methods=["GET"]),
+                Route("/", page, methods=["GET"]),  # HEAD too (Starlette adds it)
             ],
             lifespan=lifespan,
             exception_handlers={404: not_found, 405: not_allowed},
         )
 
     async def __call__(self, scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
-        if self.proxy is not None and scope["type"] == "http" and scope["path"] not in API_PATHS:
-            await self.proxy(scope, receive, send)
-        else:
-            await self.api(scope, receive, send)
+        if scope["type"] == "http":
+            path = scope["path"]
+            prepare = FAST_PATHS.get(path)
+            if prepare is not None and scope["method"] == "POST":
+                await self.check_api.handle(scope, receive, send, prepare=prepare)
+                return
+            if self.proxy is not None and path not in API_PATHS and not _is_page(scope):
+                await self.proxy(scope, receive, send)
+                return
+        await self.api(scope, receive, send)
+
+
+def _is_page(scope: MutableMapping[str, Any]) -> bool:
+    """``GET /`` (or HEAD): the playground, not the upstream's root."""
+    return bool(scope["path"] == "/" and scope["method"] in ("GET", "HEAD"))
 
 
 def create_app(config: ServiceConfig) -> Service:
@@ -87,6 +108,8 @@ def run(config: ServiceConfig) -> None:
 
     import uvicorn
 
+    from .coalesce import protocol
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines quote whole URLs
     common: dict[str, Any] = {
@@ -98,6 +121,8 @@ def run(config: ServiceConfig) -> None:
         "date_header": False,
         "timeout_graceful_shutdown": config.graceful_timeout,
         "log_level": "info",
+        "http": protocol(),  # httptools, each response in one write (.coalesce)
+        # loop "auto": uvloop when installed (the serve extra brings it), else asyncio
     }
     if config.workers > 1:
         os.environ["KOMBO_VALIDATE_SERVE_CONFIG"] = config.to_env()

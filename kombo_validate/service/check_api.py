@@ -7,27 +7,39 @@
 whatever the verdict; ``/v1/prepare`` answers 422 when the body has errors. A request
 that cannot be checked at all (not JSON, the wrong shape, an unknown operation,
 malformed questions or restrictions, too large) is a 400 (413) with
-``{"error": {"code", "message"}}``; never a 500.
+``{"error": {"code", "message"}}``; never a 500. A worker already holding
+``--max-inflight-mb`` of request bodies answers 503 (Kombo's error shape, which has
+those two members too) with ``Retry-After``.
+
+``/v1/check`` and ``/v1/prepare`` are served on raw ASGI (:meth:`CheckAPI.handle`), not
+through Starlette's Request/Response: they are the hot path.
 """
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import Response
 
-from ..issues import ContextError, SpecError
+from ..api import Validator
+from ..issues import ContextError, Report, SpecError
 from ..responses import parse_json
-from .errors import json_bytes
-from .proxy import THREAD_BYTES, BodyTooLarge, ClientGone, read_body
+from .budget import BodyTooLarge, Budget, Busy, ClientGone, Reading, declared_length, read_body
+from .errors import Send, busy, json_bytes, send_json
+from .proxy import THREAD_BYTES
 from .registry import Registry
+from .textinput import FORMATS, parse_text
 
-__all__ = ["API_PATHS", "CheckAPI"]
+__all__ = ["API_PATHS", "FAST_PATHS", "CheckAPI"]
 
-API_PATHS = frozenset({"/v1/check", "/v1/prepare", "/v1/operations", "/healthz", "/openapi.json"})
-_FIELDS = ("operation", "body", "questions", "restrictions")
+#: the paths served on raw ASGI: True for /v1/prepare
+FAST_PATHS = {"/v1/check": False, "/v1/prepare": True}
+API_PATHS = frozenset({*FAST_PATHS, "/v1/operations", "/healthz", "/openapi.json"})
+_FIELDS = ("operation", "body", "text", "format", "questions", "questions_text", "restrictions")
+_JSON = (b"content-type", b"application/json")
 
 
 class BadRequest(Exception):
@@ -40,59 +52,83 @@ def json_response(payload: Any, status: int = 200) -> Response:
     return Response(json_bytes(payload), status, media_type="application/json")
 
 
-def _error(exc: BadRequest) -> Response:
-    headers = {"Connection": "close"} if exc.status == 413 else None
-    payload = {"error": {"code": exc.code, "message": exc.message}}
-    return Response(json_bytes(payload), exc.status, headers, "application/json")
+async def _send_error(send: Send, exc: BadRequest) -> None:
+    headers = [(b"connection", b"close")] if exc.status == 413 else []
+    await send_json(
+        send, exc.status, {"error": {"code": exc.code, "message": exc.message}}, headers
+    )
 
 
 class CheckAPI:
     """The endpoints, over one :class:`Registry`."""
 
-    def __init__(self, registry: Registry, limit: int, proxying: bool) -> None:
+    def __init__(self, registry: Registry, limit: int, proxying: bool, budget: Budget) -> None:
         self._registry = registry
         self._limit = limit
         self._proxying = proxying
+        self._budget = budget
+        #: operation names asked for → their Validator (bounded: names come from clients)
+        self._named: dict[str, Validator] = {}
 
-    async def check(self, request: Request) -> Response:
-        return await self._run(request, prepare=False)
-
-    async def prepare(self, request: Request) -> Response:
-        return await self._run(request, prepare=True)
-
-    async def _run(self, request: Request, *, prepare: bool) -> Response:
+    async def handle(
+        self,
+        scope: MutableMapping[str, Any],
+        receive: Any,
+        send: Send,
+        *,
+        prepare: bool,
+    ) -> None:
+        """``POST /v1/check`` or ``/v1/prepare`` (the caller has checked method and path)."""
+        reading = Reading(self._budget)
         try:
-            raw = await self._read(request)
-            envelope = _envelope(raw)
-            validator = await self._validator(envelope.get("operation"))
-            args = (envelope["body"], envelope.get("questions"), envelope.get("restrictions"))
-            if len(raw) >= THREAD_BYTES:
-                report = await run_in_threadpool(_check, validator, *args)
-            else:
-                report = _check(validator, *args)
-        except BadRequest as exc:
-            return _error(exc)
-        except ClientDisconnect:
-            return Response(status_code=499)
-        payload = {"operation": validator.operation.id, **report.to_dict()}
-        return json_response(payload, 422 if prepare and not report.ok else 200)
+            try:
+                raw = await self._read(scope["headers"], receive, reading)
+                envelope = _envelope(raw)
+                validator = await self._validator(envelope.get("operation"))
+                if len(raw) >= THREAD_BYTES:
+                    answer = await run_in_threadpool(_answer, validator, envelope)
+                else:
+                    answer = _answer(validator, envelope)
+            except BadRequest as exc:
+                await _send_error(send, exc)
+                return
+            except Busy:
+                await busy(send, self._budget.limit)
+                return
+            except ClientGone:
+                return
+            body = json_bytes({"operation": validator.operation.id, **answer})
+            status = 422 if prepare and not answer["ok"] else 200
+            headers = [_JSON, (b"content-length", b"%d" % len(body))]
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": body, "more_body": False})
+        finally:
+            reading.release()
 
-    async def _read(self, request: Request) -> bytes:
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self._limit:
-            raise self._too_large()
+    def endpoint(self, *, prepare: bool) -> Any:
+        """``handle`` as an ASGI app for a Starlette route (the app calls ``handle`` itself
+        first; the route gives the 405 for other methods)."""
+
+        async def app(scope: MutableMapping[str, Any], receive: Any, send: Send) -> None:
+            await self.handle(scope, receive, send, prepare=prepare)
+
+        return app
+
+    async def _read(
+        self, headers: list[tuple[bytes, bytes]], receive: Any, reading: Reading
+    ) -> bytes:
+        declared, valid = declared_length(headers)
+        if not valid:
+            raise BadRequest("REQUEST.SHAPE", "invalid Content-Length")
         try:
-            return await read_body(request.receive, self._limit)
+            return await read_body(receive, self._limit, reading, declared)
         except BodyTooLarge:
-            raise self._too_large() from None
-        except ClientGone:
-            raise ClientDisconnect from None
+            mb = self._limit / (1024 * 1024)
+            raise BadRequest(
+                "REQUEST.TOO_LARGE", f"the request is larger than {mb:g} MB", 413
+            ) from None
 
-    def _too_large(self) -> BadRequest:
-        mb = self._limit / (1024 * 1024)
-        return BadRequest("REQUEST.TOO_LARGE", f"the request is larger than {mb:g} MB", 413)
-
-    async def _validator(self, name: Any) -> Any:
+    async def _validator(self, name: Any) -> Validator:
         registry = self._registry
         if name is None:
             if registry.default is None:
@@ -107,14 +143,22 @@ class CheckAPI:
                 "REQUEST.SHAPE", '"operation" must be a string: an operationId or "METHOD /path"'
             )
         else:
+            known = self._named.get(name)
+            if known is not None:
+                return known
             try:
                 ref = registry.find(name)
             except LookupError as exc:
                 raise BadRequest("OPERATION.UNKNOWN", str(exc)) from None
-        try:
-            return await run_in_threadpool(registry.validator, ref)
-        except SpecError as exc:
-            raise BadRequest("OPERATION.UNAVAILABLE", f"it cannot be checked: {exc}") from None
+        ready = registry.ready(ref)
+        if ready is None:
+            try:  # built once, off the event loop
+                ready = await run_in_threadpool(registry.validator, ref)
+            except SpecError as exc:
+                raise BadRequest("OPERATION.UNAVAILABLE", f"it cannot be checked: {exc}") from None
+        if isinstance(name, str) and len(self._named) < 256:
+            self._named[name] = ready
+        return ready
 
     async def operations(self, request: Request) -> Response:
         registry = self._registry
@@ -154,12 +198,50 @@ def _envelope(raw: bytes) -> dict[str, Any]:
             "REQUEST.SHAPE",
             f"unknown member {unknown[0][:80]!r}: the request takes {', '.join(_FIELDS)}",
         )
-    if "body" not in data:
+    if "body" not in data and "text" not in data:
         raise BadRequest("REQUEST.SHAPE", 'the request has no "body" (the payload to check)')
+    for one, other in (("body", "text"), ("questions", "questions_text")):
+        if one in data and other in data:
+            raise BadRequest("REQUEST.SHAPE", f'give "{one}" or "{other}", not both')
+    for name in ("text", "questions_text"):
+        if name in data and not isinstance(data[name], str):
+            raise BadRequest("REQUEST.SHAPE", f'"{name}" must be a string (JSON or YAML text)')
+    if "format" in data:
+        if "text" not in data and "questions_text" not in data:
+            raise BadRequest("REQUEST.SHAPE", '"format" goes with "text" or "questions_text"')
+        if data["format"] not in FORMATS:
+            raise BadRequest("REQUEST.SHAPE", f'"format" must be one of {", ".join(FORMATS)}')
     return data
 
 
-def _check(validator: Any, body: Any, questions: Any, restrictions: Any) -> Any:
+def _answer(validator: Validator, envelope: dict[str, Any]) -> dict[str, Any]:
+    """The report of the envelope's body (or text: then with its lines) as JSON data."""
+    form = envelope.get("format", "auto")
+    questions = envelope.get("questions")
+    if "questions_text" in envelope:
+        parsed = parse_text(envelope["questions_text"], form)
+        if parsed.problem is not None:
+            message = f"the questions, line {parsed.problem_line}: {parsed.problem.message}"
+            raise BadRequest("CONTEXT.INVALID", message)
+        questions = parsed.value
+    restrictions = envelope.get("restrictions")
+    if "text" not in envelope:
+        return _check(validator, envelope["body"], questions, restrictions).to_dict()
+    text = parse_text(envelope["text"], form)
+    if text.problem is not None:
+        report = Report([text.problem])
+    else:
+        report = _check(validator, text.value, questions, restrictions)
+    answer = report.to_dict()
+    paths = [issue.path for issue in report.issues] + [change.path for change in report.changes]
+    answer["format"] = text.format
+    answer["lines"] = {
+        path: text.line_of(path) for path in dict.fromkeys(paths) if path[:1] in ("", "/")
+    }
+    return answer
+
+
+def _check(validator: Validator, body: Any, questions: Any, restrictions: Any) -> Report:
     try:
         return validator.check(body, questions=questions, restrictions=restrictions)
     except ContextError as exc:

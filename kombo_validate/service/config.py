@@ -39,6 +39,8 @@ class ServiceConfig:
     questions: str | None = None
     restrictions: str | None = None
     max_body_bytes: int = 25 * 1024 * 1024
+    #: request-body bytes one worker holds at once, beyond which it answers 503
+    max_inflight_bytes: int = 256 * 1024 * 1024
     upstream_timeout: float = 30.0
     fetch_context: bool = False
     #: seconds in-flight requests get to finish after SIGTERM

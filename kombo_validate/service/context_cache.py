@@ -15,7 +15,6 @@ import logging
 import time
 from collections import OrderedDict
 from typing import Any
-from urllib.parse import unquote
 
 import httpx
 
@@ -53,13 +52,12 @@ class ContextFetcher:
         if self._client is not None:
             await self._client.aclose()
 
-    async def questions_for(self, segment: str | None, request: httpx.Request) -> tuple[Any, str]:
-        """``(compiled questions or None, note)`` for the job of the raw path segment
-        ``segment``; ``(UNSET, "unavailable")`` on failure."""
+    async def questions_for(self, job_id: str | None, request: httpx.Request) -> tuple[Any, str]:
+        """``(compiled questions or None, note)`` for the job ``job_id`` (from the path
+        or the body); ``(UNSET, "unavailable")`` on failure."""
         integration = request.headers.get(INTEGRATION_HEADER)
-        if segment is None or integration is None:
+        if job_id is None or integration is None:
             return UNSET, "unavailable"
-        job_id = unquote(segment)
         key = (integration, job_id)
         hit = self._cache.get(key)
         if hit is not None and hit[0] > time.monotonic():

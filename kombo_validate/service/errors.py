@@ -12,7 +12,7 @@ from typing import Any
 
 from ..kombo_error import ERROR_CODE, ERROR_TITLE
 
-__all__ = ["Send", "json_bytes", "kombo_error", "send_json"]
+__all__ = ["Send", "busy", "json_bytes", "kombo_error", "send_json"]
 
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
@@ -20,11 +20,13 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 INPUT_INVALID = ERROR_CODE
 UNKNOWN_ERROR = "PLATFORM.UNKNOWN_ERROR"
 TIMED_OUT = "PLATFORM.TASK_TIMED_OUT"
+BUSY = "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED"
 
 _TITLES = {
     INPUT_INVALID: ERROR_TITLE,
     UNKNOWN_ERROR: "The request could not be forwarded.",
     TIMED_OUT: "The upstream did not answer in time.",
+    BUSY: "Too many requests are in flight.",
 }
 
 
@@ -56,3 +58,17 @@ async def send_json(
     ]
     await send({"type": "http.response.start", "status": status, "headers": raw})
     await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+async def busy(send: Send, limit: int, extra: Iterable[tuple[bytes, bytes]] = ()) -> None:
+    """503 in Kombo's shape: the worker holds ``--max-inflight-mb`` of bodies already.
+    The connection is closed (the body may not have been read)."""
+    from .budget import RETRY_AFTER
+
+    mb = limit / (1024 * 1024)
+    message = (
+        f"the service holds {mb:g} MB of request bodies already (--max-inflight-mb): "
+        f"try again in {RETRY_AFTER} s"
+    )
+    headers = [(b"retry-after", b"%d" % RETRY_AFTER), (b"connection", b"close"), *extra]
+    await send_json(send, 503, kombo_error(BUSY, message), headers)

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 
-from ..httpx import _Guard
-from ..issues import Report
-from ..routing import Match
+from ..httpx import _ambiguous, _Guard
+from ..issues import PayloadError, Report
+from ..responses import parse_json
+from ..routing import Match, Route, normalise_path
 from .registry import Registry
 
 __all__ = ["UNSET", "ProxyGuard"]
@@ -54,22 +56,40 @@ class ProxyGuard:
             self._record,
         )
 
-    def match(self, request: httpx.Request) -> Match | None:
-        """The write operation ``request`` is, or None; PayloadError (``path.ambiguous``)."""
-        return self._guard.match(request)
+    def match(self, method: str, target: str) -> Match | None:
+        """The write operation a request of ``method`` to ``target`` (the upstream's path
+        with its prefix, and the query) is, or None; PayloadError (``path.ambiguous``).
+        As :meth:`kombo_validate.httpx._Guard.match`, without building a request."""
+        try:
+            return self._registry.table.router.match(method.upper(), target)
+        except LookupError as exc:
+            route: Route = exc.args[0]
+            path = normalise_path(target.split("?", 1)[0])
+            raise PayloadError([_ambiguous(route, path)]) from None
 
     def takes_questions(self, found: Match) -> bool:
-        """The operation takes answers to a job named in its path (``--fetch-context``)."""
+        """The operation takes answers to a job it names, in its path (Create
+        application) or its body (Create candidate): ``--fetch-context`` applies."""
         op = self._registry.table.validator(found.route.label).operation
-        return op.answers is not None and op.job is not None and op.job.location == "path"
+        return op.answers is not None and op.job is not None
 
-    def job_id(self, found: Match) -> str | None:
-        """The raw job-id path segment of a request :meth:`takes_questions` holds for."""
+    def job_id(self, found: Match, content: bytes) -> str | None:
+        """The job id of a request :meth:`takes_questions` holds for, decoded: its path
+        segment, or the string at the operation's job path in the JSON body; None when
+        there is none (the check then names what is wrong)."""
         op = self._registry.table.validator(found.route.label).operation
-        if op.job is None or op.job.location != "path":
+        if op.job is None:
             return None
-        name = op.job.path[0]
-        return None if name in found.spilled else found.values.get(name)
+        if op.job.location == "path":
+            name = op.job.path[0]
+            segment = None if name in found.spilled else found.values.get(name)
+            return None if segment is None else unquote(segment)
+        node, problem = parse_json(content)
+        if problem is not None:
+            return None
+        for key in op.job.path:
+            node = node.get(key) if isinstance(node, dict) else None
+        return str.__str__(node) if isinstance(node, str) else None
 
     def _questions(self, job_id: str) -> Any:
         fetched = _CALL.get().fetched

@@ -40,11 +40,21 @@ _REPORT = {
             },
         },
         "body": {"type": ["object", "null"], "description": "the wire-ready body, or null"},
+        "format": {
+            "enum": ["json", "yaml"],
+            "description": "with text: how the text was read",
+        },
+        "lines": {
+            "type": "object",
+            "additionalProperties": {"type": "integer"},
+            "description": "with text: the 1-based line of each issue's and change's path "
+            "(a missing member: the line of its nearest parent that is there)",
+        },
     },
 }
 _REQUEST = {
     "type": "object",
-    "required": ["body"],
+    "oneOf": [{"required": ["body"]}, {"required": ["text"]}],
     "additionalProperties": False,
     "properties": {
         "operation": {
@@ -52,7 +62,17 @@ _REQUEST = {
             "description": "operationId or 'METHOD /path' (default: Create application)",
         },
         "body": {"description": "the request body to check"},
+        "text": {
+            "type": "string",
+            "description": "instead of body: the body as JSON or YAML text (YAML loaded "
+            "safely, plain scalars read as JSON reads them); the report then has lines",
+        },
+        "format": {"enum": ["auto", "json", "yaml"], "description": "of text (default: auto)"},
         "questions": {"description": "the job's screening_questions (or the job)"},
+        "questions_text": {
+            "type": "string",
+            "description": "instead of questions: them as JSON or YAML text",
+        },
         "restrictions": {"description": "attachment_restrictions of the integration"},
     },
 }
@@ -84,6 +104,7 @@ def _post(summary: str, ok: str, extra: dict[str, Any]) -> dict[str, Any]:
                 **extra,
                 "400": _json("Error", "not JSON, wrong shape, unknown operation, bad context"),
                 "413": _json("Error", "larger than --max-body-mb"),
+                "503": _json("Error", "--max-inflight-mb of bodies held already (Retry-After)"),
             },
         }
     }

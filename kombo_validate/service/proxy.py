@@ -13,8 +13,9 @@ upstream is contacted: the request target must be a path (no absolute form, no
 ``.``/``..`` segments, no ``#``), the client's ``Host`` is replaced, environment
 proxies are ignored, and redirects are handed back, not followed. Hop-by-hop headers
 (RFC 9110 §7.6.1) are dropped both ways. Bodies are read whole (up to ``--max-body-mb``,
-else 413) before anything is sent, so a client that goes away mid-body leaves nothing
-behind upstream.
+else 413; within the worker's ``--max-inflight-mb``, else 503) before anything is sent,
+so a client that goes away mid-body leaves nothing behind upstream. The upstream is
+reached through :mod:`.upstream` (a keep-alive pool).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import MutableMapping
 from typing import Any
 
 import httpx
@@ -30,16 +31,25 @@ from starlette.concurrency import run_in_threadpool
 
 from ..issues import ContextError, PayloadError, SpecError
 from ..kombo_error import to_kombo_error
+from .budget import (
+    BodyTooLarge,
+    Budget,
+    Busy,
+    ClientGone,
+    Reading,
+    Receive,
+    declared_length,
+    read_body,
+)
 from .config import ServiceConfig
-from .errors import INPUT_INVALID, TIMED_OUT, UNKNOWN_ERROR, Send, kombo_error, send_json
+from .errors import INPUT_INVALID, TIMED_OUT, UNKNOWN_ERROR, Send, busy, kombo_error, send_json
 from .guards import UNSET, ProxyGuard
 from .registry import Registry
+from .upstream import Answer, Unreachable, Upstream, UpstreamTimeout
 
-__all__ = ["HEADER", "BodyTooLarge", "ClientGone", "Proxy", "read_body"]
+__all__ = ["HEADER", "Proxy", "Receive"]
 
 log = logging.getLogger(__package__)  # kombo_validate.service
-
-Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 
 HEADER = b"x-kombo-validate"
 CONTEXT_HEADER = b"x-kombo-validate-context"
@@ -62,31 +72,6 @@ _REPLACED = frozenset({b"host", b"content-length", b"expect"})
 #: bodies at least this large are checked in a worker thread, not on the event loop
 THREAD_BYTES = 64 * 1024
 _DOT_SEGMENT = re.compile(rb"(?:^|/)(?:\.|%2e){1,2}(?:/|$)", re.IGNORECASE)
-
-
-class BodyTooLarge(Exception):
-    """The request body is over the limit (413)."""
-
-
-class ClientGone(Exception):
-    """The client disconnected before its body was complete."""
-
-
-async def read_body(receive: Receive, limit: int) -> bytes:
-    """The whole request body, never more than ``limit`` bytes held."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"].endswith(".disconnect"):  # http.disconnect
-            raise ClientGone
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return b"".join(chunks)
 
 
 def _connection_tokens(headers: list[tuple[bytes, bytes]]) -> set[bytes]:
@@ -120,39 +105,32 @@ def target_problem(raw_path: bytes) -> str | None:
 class Proxy:
     """The ASGI app forwarding to ``config.upstream``."""
 
-    def __init__(self, config: ServiceConfig, registry: Registry, fetcher: Any = None) -> None:
+    def __init__(
+        self, config: ServiceConfig, registry: Registry, budget: Budget, fetcher: Any = None
+    ) -> None:
         assert config.upstream is not None
+        self._upstream = Upstream(config.upstream, config.upstream_timeout)
         self._base = httpx.URL(config.upstream)
-        self._prefix = self._base.raw_path.split(b"?", 1)[0].rstrip(b"/")
+        self._prefix = self._upstream.prefix
         self._limit = config.max_body_bytes
         self._timeout = config.upstream_timeout
+        self._budget = budget
         self._registry = registry
         self._fetcher = fetcher
         self._guard = ProxyGuard(registry)  # the default operation's Validator: built already
-        #: operations whose Validator the spec cannot give: forwarded unchecked
+        #: operations whose Validator is built (checked), or the spec cannot give (unchecked)
+        self._checked: set[str] = set()
         self._unchecked: set[str] = set()
-        self._client: httpx.AsyncClient | None = None
-
-    @property
-    def client(self) -> httpx.AsyncClient:
-        if self._client is None:  # made inside the server's event loop
-            t = self._timeout
-            self._client = httpx.AsyncClient(
-                timeout=httpx.Timeout(t, connect=min(t, 10.0)),
-                follow_redirects=False,
-                trust_env=False,  # no HTTP(S)_PROXY, no .netrc: only the upstream
-                limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
-            )
-        return self._client
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
+        await self._upstream.aclose()
         if self._fetcher is not None:
             await self._fetcher.aclose()
 
     async def _checkable(self, label: str) -> bool:
         """Whether operation ``label``'s Validator can be built (built now, off the loop)."""
+        if label in self._checked:
+            return True
         if label in self._unchecked:
             return False
         try:
@@ -161,6 +139,7 @@ class Proxy:
             log.warning("%s is forwarded unchecked: %s", label, exc)
             self._unchecked.add(label)
             return False
+        self._checked.add(label)
         return True
 
     async def __call__(self, scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
@@ -168,8 +147,11 @@ class Proxy:
         method: str = scope["method"]
         raw_path: bytes = scope.get("raw_path") or scope["path"].encode("ascii", "replace")
         raw_path = raw_path.split(b"?", 1)[0]
-        headers: list[tuple[bytes, bytes]] = list(scope["headers"])
-        status, outcome = await self._handle(method, raw_path, scope, headers, receive, send)
+        reading = Reading(self._budget)
+        try:
+            status, outcome = await self._handle(method, raw_path, scope, reading, receive, send)
+        finally:
+            reading.release()
         log.info(
             "%s %s -> %s %s %.1fms",
             method,
@@ -191,49 +173,57 @@ class Proxy:
         method: str,
         raw_path: bytes,
         scope: MutableMapping[str, Any],
-        headers: list[tuple[bytes, bytes]],
+        reading: Reading,
         receive: Receive,
         send: Send,
     ) -> tuple[int, tuple[str, str]]:
         problem = target_problem(raw_path)
         if problem is not None or method == "CONNECT":
             return await self._refuse(send, 400, INPUT_INVALID, problem or "CONNECT is not proxied")
-        declared = [v for k, v in headers if k == b"content-length"]
-        if declared and (not declared[0].isdigit() or len(set(declared)) > 1):
+        headers: list[tuple[bytes, bytes]] = scope["headers"]
+        declared, valid = declared_length(headers)
+        if not valid:
             return await self._refuse(send, 400, INPUT_INVALID, "invalid Content-Length", True)
-        if declared and int(declared[0]) > self._limit:
-            return await self._too_large(send)
         try:
-            content = await read_body(receive, self._limit)
+            content = await read_body(receive, self._limit, reading, declared)
         except BodyTooLarge:
             return await self._too_large(send)
+        except Busy:
+            await busy(send, self._budget.limit, [(HEADER, b"error")])
+            return 503, ("busy", "-")
         except ClientGone:
             return 499, ("client gone", "-")
         query: bytes = scope.get("query_string", b"")
-        url = self._base.copy_with(
-            raw_path=self._prefix + raw_path + (b"?" + query if query else b"")
-        )
+        target = self._prefix + raw_path + (b"?" + query if query else b"")
         out = hop_by_hop_dropped(headers, _REPLACED)
         out.append((b"via", b"1.1 kombo-validate"))
         sends_body = (
-            bool(content) or bool(declared) or any(k == b"transfer-encoding" for k, _ in headers)
+            bool(content)
+            or declared is not None
+            or any(k == b"transfer-encoding" for k, _ in headers)
         )
-        request = httpx.Request(method, url, headers=out, content=content if sends_body else None)
         guard = self._guard
         try:
-            found = guard.match(request)
+            found = guard.match(method, target.decode("ascii", "replace"))
         except PayloadError as exc:
             return await self._refused(send, exc, "-")
-        if found is None:
-            return await self._forward(request, send, b"unchecked", [], ("unchecked", "-"))
-        label = found.route.label
-        ref = self._registry.table.ref(label)
-        name = ref.id or label
-        if not await self._checkable(label):
-            return await self._forward(request, send, b"unchecked", [], ("unchecked", name))
+        plain = ("unchecked", "-")
+        if found is not None:
+            label = found.route.label
+            ref = self._registry.table.ref(label)
+            name = ref.id or label
+            plain = ("unchecked", name)
+        if found is None or not await self._checkable(found.route.label):
+            wire = [(b"host", self._upstream.host_header), *out]
+            if sends_body:
+                wire.append((b"content-length", b"%d" % len(content)))
+            return await self._forward(method, target, wire, content, send, b"unchecked", [], plain)
+        url = self._base.copy_with(raw_path=target)
+        request = httpx.Request(method, url, headers=out, content=content if sends_body else None)
         fetched, context_headers = UNSET, []
         if self._fetcher is not None and guard.takes_questions(found):
-            fetched, note = await self._fetcher.questions_for(guard.job_id(found), request)
+            job_id = guard.job_id(found, content)
+            fetched, note = await self._fetcher.questions_for(job_id, request)
             context_headers = [(CONTEXT_HEADER, note.encode())]
         try:
             if len(content) >= THREAD_BYTES:
@@ -247,7 +237,16 @@ class Proxy:
         changes = len(report.changes) if report is not None else 0
         warnings = len(report.warnings) if report is not None else 0
         note = f"checked; changes={changes}; warnings={warnings}".encode()
-        return await self._forward(request, send, note, context_headers, ("checked", name))
+        return await self._forward(
+            method,
+            target,
+            request.headers.raw,
+            request.content,
+            send,
+            note,
+            context_headers,
+            ("checked", name),
+        )
 
     async def _too_large(self, send: Send) -> tuple[int, tuple[str, str]]:
         mb = self._limit / (1024 * 1024)
@@ -274,36 +273,44 @@ class Proxy:
 
     async def _forward(
         self,
-        request: httpx.Request,
+        method: str,
+        target: bytes,
+        headers: list[tuple[bytes, bytes]],
+        content: bytes,
         send: Send,
         note: bytes,
         extra: list[tuple[bytes, bytes]],
         outcome: tuple[str, str],
     ) -> tuple[int, tuple[str, str]]:
-        host = self._base.host
+        host = self._upstream.host
         try:
-            response = await self.client.send(request, stream=True)
-        except httpx.TimeoutException:
+            answer = await self._upstream.send(method.encode("ascii"), target, headers, content)
+        except UpstreamTimeout:
             message = f"the upstream {host} did not answer within {self._timeout:g} s"
             await send_json(send, 504, kombo_error(TIMED_OUT, message), [(HEADER, note), *extra])
             return 504, outcome
-        except httpx.HTTPError as exc:
-            message = f"the upstream {host} could not be reached ({type(exc).__name__})"
+        except Unreachable as exc:
+            message = f"the upstream {host} could not be reached ({exc})"
             await send_json(
                 send, 502, kombo_error(UNKNOWN_ERROR, message), [(HEADER, note), *extra]
             )
             return 502, outcome
         try:
-            headers = hop_by_hop_dropped(list(response.headers.raw))
-            headers += [(HEADER, note), *extra]
-            await send(
-                {"type": "http.response.start", "status": response.status_code, "headers": headers}
-            )
-            async for chunk in response.aiter_raw():
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
-        except httpx.HTTPError as exc:  # the answer broke off: the connection is closed
-            log.warning("the upstream's answer broke off: %s", type(exc).__name__)
+            await self._relay(answer, send, [(HEADER, note), *extra])
+        except Unreachable as exc:  # the answer broke off: the connection is closed
+            log.warning("the upstream's answer broke off: %s", exc)
         finally:
-            await response.aclose()
-        return response.status_code, outcome
+            await answer.aclose()
+        return answer.status, outcome
+
+    @staticmethod
+    async def _relay(answer: Answer, send: Send, extra: list[tuple[bytes, bytes]]) -> None:
+        """The answer as it came, one chunk behind, so a short body is one send."""
+        headers = hop_by_hop_dropped(answer.relayed_headers) + extra
+        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+        held: bytes | None = None
+        async for chunk in answer.chunks():
+            if held:
+                await send({"type": "http.response.body", "body": held, "more_body": True})
+            held = chunk
+        await send({"type": "http.response.body", "body": held or b"", "more_body": False})

@@ -42,6 +42,8 @@ class Registry:
         except SpecError as exc:
             raise ConfigError(f"--spec {exc}") from None
         self.refs: tuple[OperationRef, ...] = self.table.refs
+        #: the Validators built so far, by label: read without a lock on the hot path
+        self._ready: dict[str, Validator] = {}
         if not self.refs:
             raise ConfigError(f"--spec {self.source}: it has no write operation with a JSON body")
         self.default = self._default_ref()
@@ -71,7 +73,14 @@ class Registry:
 
     def validator(self, ref: OperationRef) -> Validator:
         """The Validator of ``ref`` (built once; SpecError when the spec cannot give one)."""
-        return self.table.validator(f"{ref.method.upper()} {ref.path}")
+        label = f"{ref.method.upper()} {ref.path}"
+        found = self.table.validator(label)
+        self._ready[label] = found
+        return found
+
+    def ready(self, ref: OperationRef) -> Validator | None:
+        """The Validator of ``ref`` if it is built already (no lock, no building)."""
+        return self._ready.get(f"{ref.method.upper()} {ref.path}")
 
     # -- job context ---------------------------------------------------------------------
 
