@@ -84,6 +84,9 @@ class RustEngine:
             return self._python().is_valid(instance)
 
     def iter_errors(self, instance: Any) -> Iterator[RawError]:
+        if _has_empty_key(instance):  # jsonschema-rs drops an empty key from instance_path
+            yield from self._python().iter_errors(instance)
+            return
         try:
             errors = [self._convert(e, instance) for e in self._validator.iter_errors(instance)]
         except ValueError:
@@ -104,6 +107,20 @@ class RustEngine:
         # the instance as the caller holds it (jsonschema-rs gives null for an int too big
         # for its number type, for instance)
         return RawError(path, keyword, schema_path, _at(root, path), missing, branches)
+
+
+def _has_empty_key(instance: Any) -> bool:
+    """Whether a dict of the (wire, so acyclic) ``instance`` has the key ``""``."""
+    stack = [instance]
+    while stack:
+        node = stack.pop()
+        if type(node) is dict:
+            if "" in node:
+                return True
+            stack.extend(node.values())
+        elif type(node) is list:
+            stack.extend(node)
+    return False
 
 
 def _at(root: Any, path: tuple[str | int, ...]) -> Any:

@@ -75,6 +75,13 @@ def _target(root: Any, node: dict[str, Any]) -> Any:
     return node
 
 
+def _branches(root: Any, value: Any) -> list[Any]:
+    """An anyOf/oneOf's branches, a back-edge among them as the schema it refers to."""
+    if not isinstance(value, list):
+        return []
+    return [_target(root, b) if isinstance(b, dict) else b for b in value]
+
+
 def _types_of(schema: Any) -> list[str]:
     if not isinstance(schema, dict):
         return []
@@ -149,7 +156,7 @@ def _message(error: RawError, schema: dict[str, Any]) -> str:
     if kw == "additionalProperties":
         return "holds a property the API does not allow here"
     if kw in ("anyOf", "oneOf"):
-        branches = value if isinstance(value, list) else []
+        branches = _branches(schema, value)
         shapes = ", ".join(dict.fromkeys(_shape(b) for b in branches))
         return f"{excerpt(inst)} fits none of the accepted shapes: {shapes}"
     return f"{excerpt(inst)} violates the schema keyword {kw!r}"
@@ -165,8 +172,8 @@ def issues_from(
 
 def _one(error: RawError, schema: dict[str, Any]) -> Iterator[tuple[Path, str, str]]:
     if error.keyword in ("anyOf", "oneOf"):
-        branches = schema_at(schema, error.schema_path)
-        if isinstance(branches, list):
+        branches = _branches(schema, schema_at(schema, error.schema_path))
+        if branches:
             fitting = [
                 i
                 for i, b in enumerate(branches)

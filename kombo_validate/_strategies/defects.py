@@ -32,10 +32,12 @@ from .model import (
     AnyOfNode,
     ArrNode,
     BoolNode,
+    ConstNode,
     Model,
     Node,
     NumNode,
     ObjNode,
+    RefNode,
     StrNode,
 )
 from .roles import ROLES, naive
@@ -56,6 +58,15 @@ class Defect:
     code: str
     #: mutates the body in place and returns the (possibly new) root
     apply: Apply
+
+
+def _takes_null(node: Node) -> bool:
+    """Whether ``None`` may fit ``node`` (a branch of an anyOf)."""
+    if isinstance(node, RefNode):
+        return True  # not looked into: a recursive schema's target
+    if isinstance(node, ConstNode):
+        return None in node.values
+    return node.nullable or isinstance(node, (AnyNode, AnyOfNode))
 
 
 def _setter(path: Path, value: Any) -> Apply:
@@ -155,7 +166,7 @@ class _Cases:
         elif isinstance(node, ArrNode):
             self.arr(path, node)
         elif isinstance(node, AnyOfNode):
-            self.any_of(path)
+            self.any_of(path, node)
         elif isinstance(node, AnyNode):
             self.replace(path, "number.not_finite", math.nan)
             self.replace(path, "json.not_json", lambda: {"a", "b"})
@@ -236,16 +247,23 @@ class _Cases:
 
             self.add((*path, n), "json.cycle", cycle)
 
-    def any_of(self, path: Path) -> None:
+    def any_of(self, path: Path, node: AnyOfNode) -> None:
         self.replace(path, "number.not_finite", math.nan)
         self.replace(path, "json.not_json", lambda: {"x"})
         if self.job is not None and path[:1] == (self.answers,):
             # the question's own check runs before the schema engine and reports a value
             # that fits no answer shape in its terms (answer.type, at the answer)
             return
-        self.replace(path, "schema.any_of", None)
-        self.add((*path, 1), "schema.type", _setter(path, lambda: ["ok", 5]))
-        self.replace(path, "attachment.no_data", lambda: {"name": "cv.pdf"})
+        # each where the branches make it one (an answer's: strings, arrays of strings,
+        # an attachment; a recursive schema's form values take other shapes)
+        branches = node.branches
+        if not any(_takes_null(b) for b in branches):
+            self.replace(path, "schema.one_of" if node.one_of else "schema.any_of", None)
+        arrays = [b for b in branches if isinstance(b, ArrNode)]
+        if arrays and all(isinstance(b.items, StrNode) and not b.items.nullable for b in arrays):
+            self.add((*path, 1), "schema.type", _setter(path, lambda: ["ok", 5]))
+        if any(isinstance(b, ObjNode) and b.attachment for b in branches):
+            self.replace(path, "attachment.no_data", lambda: {"name": "cv.pdf"})
 
     def root(self) -> None:
         self.replace((), "schema.type", lambda: [])
