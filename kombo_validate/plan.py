@@ -69,8 +69,8 @@ def _ref_name(schema: Any) -> str | None:
 def resolved(schema: Any) -> Any:
     """``schema``, or the schema a back-edge refers to (while compiling)."""
     name = _ref_name(schema)
-    refs = _REFS.get() if name is not None else None
-    return schema if refs is None else refs.defs.get(name, True)
+    refs = _REFS.get()
+    return schema if name is None or refs is None else refs.defs.get(name, True)
 
 
 def _compile_ref(name: str, where: Where) -> Walker:
@@ -86,8 +86,8 @@ def _compile_ref(name: str, where: Where) -> Walker:
     cell = refs.walkers.get(key)
     if cell is None:
         cell = refs.walkers[key] = [None]
-        cell[0] = _compile(refs.defs[name], where)
-        return cell[0]
+        compiled = cell[0] = _compile(refs.defs[name], where)
+        return compiled
     target = cell[0]
     if target is not None:
         return target

@@ -241,10 +241,8 @@ class _Resolver:
             return node
         ref = node.get("$ref")
         if isinstance(ref, str):
-            if ref in stack:  # a back-edge of a cycle: kept, as a reference into $defs
-                target = {"$ref": self._def(ref)}
-            else:
-                target = self._lookup(ref, stack)
+            # a back-edge of a cycle is kept, as a reference into $defs
+            target = {"$ref": self._def(ref)} if ref in stack else self._lookup(ref, stack)
             siblings = {k: self.deref(v, stack) for k, v in node.items() if k != "$ref"}
             if not siblings:
                 return target

@@ -40,9 +40,7 @@ def validator(engine: str = "rust", fast_path: bool = True, spec: Any = RECURSIV
     operation = OP if spec == RECURSIVE else FORM
     key = (str(spec), engine, fast_path)
     if key not in _VALIDATORS:
-        _VALIDATORS[key] = Validator(
-            spec, operation=operation, engine=engine, fast_path=fast_path
-        )
+        _VALIDATORS[key] = Validator(spec, operation=operation, engine=engine, fast_path=fast_path)
     return _VALIDATORS[key]
 
 
@@ -193,7 +191,7 @@ def test_a_form_value_that_fits_no_shape_deep_inside(engine: str, fast: bool) ->
 def test_a_body_nested_past_the_depth_limit_is_too_deep(engine: str, fast: bool) -> None:
     v = validator(engine, fast)
     # unit 33 (n = 32) would sit at depth 65: refused where it is
-    assert 2 * 32 + 1 == MAX_DEPTH + 1
+    assert MAX_DEPTH + 1 == 2 * 32 + 1
     assert pairs(chain(33), v) == [(at(33), "json.too_deep")]
     assert pairs(chain(5000), v) == [(at(33), "json.too_deep")]
 

@@ -224,8 +224,8 @@ def _number(value: object) -> float | None:
 
 #: while a model is built: the request schema's ``$defs`` and the RefNodes made for
 #: them, by (name, property name); None: the schema has no cycle
-_DEFS: ContextVar[tuple[dict[str, Any], dict[tuple[str, str | None], RefNode]] | None] = (
-    ContextVar("kombo_validate_model_defs", default=None)
+_DEFS: ContextVar[tuple[dict[str, Any], dict[tuple[str, str | None], RefNode]] | None] = ContextVar(
+    "kombo_validate_model_defs", default=None
 )
 
 
