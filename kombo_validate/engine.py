@@ -84,12 +84,9 @@ class RustEngine:
             return self._python().is_valid(instance)
 
     def iter_errors(self, instance: Any) -> Iterator[RawError]:
-        if _has_empty_key(instance):  # jsonschema-rs drops an empty key from instance_path
-            yield from self._python().iter_errors(instance)
-            return
         try:
             errors = [self._convert(e, instance) for e in self._validator.iter_errors(instance)]
-        except ValueError:
+        except (ValueError, _EmptyKey):
             yield from self._python().iter_errors(instance)
             return
         yield from errors
@@ -109,27 +106,22 @@ class RustEngine:
         return RawError(path, keyword, schema_path, _at(root, path), missing, branches)
 
 
-def _has_empty_key(instance: Any) -> bool:
-    """Whether a dict of the (wire, so acyclic) ``instance`` has the key ``""``."""
-    stack = [instance]
-    while stack:
-        node = stack.pop()
-        if type(node) is dict:
-            if "" in node:
-                return True
-            stack.extend(node.values())
-        elif type(node) is list:
-            stack.extend(node)
-    return False
+class _EmptyKey(Exception):
+    """An error's path passes a dict with the key ``""``: jsonschema-rs leaves that key
+    out of ``instance_path``, so the path may be wrong (python-jsonschema reports it)."""
 
 
 def _at(root: Any, path: tuple[str | int, ...]) -> Any:
     node = root
     for part in path:
+        if type(node) is dict and "" in node:
+            raise _EmptyKey
         try:
             node = node[part]
         except (KeyError, IndexError, TypeError):
             return None
+    if type(node) is dict and "" in node:
+        raise _EmptyKey
     return node
 
 
