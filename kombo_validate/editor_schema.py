@@ -246,6 +246,8 @@ def _editor(schema: Any, where: Where) -> Any:
         if not (isinstance(hi, (int, float)) and hi <= DOUBLE_MAX):
             out["maximum"] = DOUBLE_MAX
         codes.append("number.out_of_range")
+    if isinstance(merged.get("$defs"), dict):  # a recursive schema's targets: as the plan
+        out["$defs"] = {n: _editor(s, Where()) for n, s in merged["$defs"].items()}
     if fragments:
         out["allOf"] = fragments
     return _described(out, " ".join(hints), codes)

@@ -86,7 +86,7 @@ class RustEngine:
     def iter_errors(self, instance: Any) -> Iterator[RawError]:
         try:
             errors = [self._convert(e, instance) for e in self._validator.iter_errors(instance)]
-        except ValueError:
+        except (ValueError, _EmptyKey):
             yield from self._python().iter_errors(instance)
             return
         yield from errors
@@ -106,13 +106,22 @@ class RustEngine:
         return RawError(path, keyword, schema_path, _at(root, path), missing, branches)
 
 
+class _EmptyKey(Exception):
+    """An error's path passes a dict with the key ``""``: jsonschema-rs leaves that key
+    out of ``instance_path``, so the path may be wrong (python-jsonschema reports it)."""
+
+
 def _at(root: Any, path: tuple[str | int, ...]) -> Any:
     node = root
     for part in path:
+        if type(node) is dict and "" in node:
+            raise _EmptyKey
         try:
             node = node[part]
         except (KeyError, IndexError, TypeError):
             return None
+    if type(node) is dict and "" in node:
+        raise _EmptyKey
     return node
 
 

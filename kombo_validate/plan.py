@@ -14,6 +14,7 @@ Closed objects get a generated walker (``codegen``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from .codegen import generate_bulk
@@ -21,14 +22,82 @@ from .context import MAX_DEPTH, Ctx, Path
 from .jsondata import JSON_TYPE_NAMES, json_type, refuse, scalar, walk_any
 from .rules import ALWAYS, RULES, Plain, Where
 from .schemas import merge_all_of, schema_types
+from .spec import DEFS_REF
 from .walkplan import AnyOfGen, ArrayGen, ObjectWalk, Prop, StrSkip, Walker, attach
 
 __all__ = ["Walker", "compile_plan"]
 
 
 def compile_plan(schema: dict[str, Any]) -> Walker:
-    """The walker for the request body schema."""
-    return _compile(schema, Where())
+    """The walker for the request body schema.
+
+    A recursive schema's back-edges (``{"$ref": "#/$defs/<name>"}``, see ``spec``) are
+    walked by reference: each target is compiled once per place kind it is referred
+    from, and its walker is called through the reference; the depth limit bounds the
+    walk as it bounds any nesting."""
+    defs = schema.get("$defs")
+    if not isinstance(defs, dict):
+        return _compile(schema, Where())
+    token = _REFS.set(_Refs(defs))
+    try:
+        return _compile(schema, Where())
+    finally:
+        _REFS.reset(token)
+
+
+class _Refs:
+    """The ``$defs`` of the schema being compiled and the walkers compiled for them."""
+
+    __slots__ = ("defs", "walkers")
+
+    def __init__(self, defs: dict[str, Any]) -> None:
+        self.defs = defs
+        #: (name, the place's property name) -> [its walker, None while compiling]
+        self.walkers: dict[tuple[str, str | None], list[Walker | None]] = {}
+
+
+#: the reference table of the compile under way (none: the schema has no cycle)
+_REFS: ContextVar[_Refs | None] = ContextVar("kombo_validate_plan_refs", default=None)
+
+
+def _ref_name(schema: Any) -> str | None:
+    """The ``$defs`` name a back-edge refers to (None: ``schema`` is no back-edge)."""
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    return ref[len(DEFS_REF) :] if isinstance(ref, str) and ref.startswith(DEFS_REF) else None
+
+
+def resolved(schema: Any) -> Any:
+    """``schema``, or the schema a back-edge refers to (while compiling)."""
+    name = _ref_name(schema)
+    refs = _REFS.get()
+    return schema if name is None or refs is None else refs.defs.get(name, True)
+
+
+def _compile_ref(name: str, where: Where) -> Walker:
+    """The walker of a back-edge to ``$defs[name]``: its target's walker once compiled
+    (once per property name it sits at); while that is under way (the cycle), one that
+    calls it by reference."""
+    refs = _REFS.get()
+    if refs is None or not isinstance(refs.defs.get(name), dict):
+        return walk_any  # pragma: no cover - load_spec writes the table with its refs
+    # by the place's name (what the rules read of it), not its parent schema: a merged
+    # allOf is a new dict each time, and the compile must close the cycle
+    key = (name, where.name)
+    cell = refs.walkers.get(key)
+    if cell is None:
+        cell = refs.walkers[key] = [None]
+        compiled = cell[0] = _compile(refs.defs[name], where)
+        return compiled
+    target = cell[0]
+    if target is not None:
+        return target
+
+    def walk_ref(value: Any, path: Path, ctx: Ctx, depth: int) -> Any:
+        walker = cell[0]
+        assert walker is not None  # set when the compile of its target returns
+        return walker(value, path, ctx, depth)
+
+    return walk_ref
 
 
 def _fast_type(schema: Any, walker: Walker) -> type | None:
@@ -56,6 +125,10 @@ def _compile_with_skip(schema: Any, where: Where) -> tuple[Walker, StrSkip]:
     """The walker for ``schema``, and when an exact ``str`` needs no call of it."""
     if not isinstance(schema, dict):
         return walk_any, None
+    if "$ref" in schema:
+        name = _ref_name(schema)
+        if name is not None:
+            return _compile_ref(name, where), None
     schema = merge_all_of(schema)
     if isinstance(schema.get("anyOf"), list) or isinstance(schema.get("oneOf"), list):
         walker, fast = _compile_any_of(schema, where)
@@ -156,7 +229,8 @@ def _compile_object(schema: dict[str, Any], where: Where) -> Walker:
     required = set(schema.get("required") or ())
     props: list[Prop] = []
     for name, sub in props_schema.items():
-        merged = merge_all_of(sub) if isinstance(sub, dict) else sub
+        sub_schema = resolved(sub)
+        merged = merge_all_of(sub_schema) if isinstance(sub_schema, dict) else sub_schema
         nullable = isinstance(merged, dict) and (
             "null" in schema_types(merged)
             or merged.get("nullable") is True
@@ -202,7 +276,8 @@ class _Branch:
     def __init__(self, schema: Any, where: Where) -> None:
         self.schema = schema
         self.walker = _compile(schema, where)
-        types: set[str | None] = set(schema_types(schema)) if isinstance(schema, dict) else set()
+        target = resolved(schema)
+        types: set[str | None] = set(schema_types(target)) if isinstance(target, dict) else set()
         if "number" in types:
             types.add("integer")
         if getattr(self.walker, _CONVERTS, False):  # a rule converts some values that are

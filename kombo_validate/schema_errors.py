@@ -18,6 +18,7 @@ from .context import Path
 from .engine import RawError
 from .issues import excerpt
 from .jsondata import json_type
+from .spec import DEFS_REF
 
 __all__ = ["issues_from", "schema_at"]
 
@@ -38,8 +39,18 @@ def _snake(keyword: str) -> str:
 
 
 def schema_at(schema: Any, path: Iterable[str | int]) -> Any:
+    """The sub-schema of ``schema`` at a schema path, through a recursive schema's
+    back-edges (``{"$ref": "#/$defs/<name>"}``): jsonschema-rs gives the path from
+    the ``$defs`` entry on, python-jsonschema the path through the back-edge, with or
+    without its ``$ref`` part."""
     node = schema
     for part in path:
+        if isinstance(node, dict) and (part == "$ref" or part not in node):
+            target = _target(schema, node)
+            if part == "$ref" and target is not node:
+                node = target
+                continue
+            node = target
         if isinstance(node, dict) and part in node:
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
@@ -47,6 +58,28 @@ def schema_at(schema: Any, path: Iterable[str | int]) -> Any:
         else:
             return None
     return node
+
+
+def _target(root: Any, node: dict[str, Any]) -> Any:
+    """The schema a back-edge ``node`` refers to in ``root``'s ``$defs`` (``node``
+    when it is none; a chain of them followed)."""
+    for _ in range(8):
+        ref = node.get("$ref")
+        defs = root.get("$defs") if isinstance(root, dict) else None
+        if not (isinstance(ref, str) and ref.startswith(DEFS_REF) and isinstance(defs, dict)):
+            break
+        target = defs.get(ref[len(DEFS_REF) :])
+        if not isinstance(target, dict):
+            break
+        node = target
+    return node
+
+
+def _branches(root: Any, value: Any) -> list[Any]:
+    """An anyOf/oneOf's branches, a back-edge among them as the schema it refers to."""
+    if not isinstance(value, list):
+        return []
+    return [_target(root, b) if isinstance(b, dict) else b for b in value]
 
 
 def _types_of(schema: Any) -> list[str]:
@@ -123,7 +156,7 @@ def _message(error: RawError, schema: dict[str, Any]) -> str:
     if kw == "additionalProperties":
         return "holds a property the API does not allow here"
     if kw in ("anyOf", "oneOf"):
-        branches = value if isinstance(value, list) else []
+        branches = _branches(schema, value)
         shapes = ", ".join(dict.fromkeys(_shape(b) for b in branches))
         return f"{excerpt(inst)} fits none of the accepted shapes: {shapes}"
     return f"{excerpt(inst)} violates the schema keyword {kw!r}"
@@ -139,8 +172,8 @@ def issues_from(
 
 def _one(error: RawError, schema: dict[str, Any]) -> Iterator[tuple[Path, str, str]]:
     if error.keyword in ("anyOf", "oneOf"):
-        branches = schema_at(schema, error.schema_path)
-        if isinstance(branches, list):
+        branches = _branches(schema, schema_at(schema, error.schema_path))
+        if branches:
             fitting = [
                 i
                 for i, b in enumerate(branches)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,12 +23,14 @@ from .files import read_regular
 from .issues import SpecError
 
 __all__ = [
+    "DEFS_REF",
     "METHOD",
     "OPERATION_ID",
     "PATH",
     "OperationRef",
     "SpecInfo",
     "bundled_spec_path",
+    "def_refs",
     "load_document",
     "load_spec",
     "names_operation",
@@ -39,6 +42,9 @@ PATH = "/ats/jobs/{job_id}/applications"
 METHOD = "post"
 SPEC_FILE = "create-application.openapi.yaml"
 _BASE_URI = "urn:kombo-validate:spec"
+#: a recursive schema's back-edge: ``{"$ref": DEFS_REF + name}``, its schema in the
+#: ``$defs`` table of the top-level schema holding it (request body, response, parameter)
+DEFS_REF = "#/$defs/"
 #: the HTTP methods whose operations write (and take a request body)
 WRITE_METHODS = ("post", "put", "patch")
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -193,6 +199,26 @@ def _not_found(name: str, doc: Mapping[str, Any], paths: int) -> str:
     return f"operation {name[:200]!r} not found; the document has {shown}{more}"
 
 
+def def_refs(node: Any) -> set[str]:
+    """The ``$defs`` names ``node``'s back-edges refer to (not through ``$defs``)."""
+    found: set[str] = set()
+    stack = [node]
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str) and ref.startswith(DEFS_REF):
+                found.add(ref[len(DEFS_REF) :])
+            stack.extend(v for k, v in item.items() if k != "$defs")
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
 class _Resolver:
     """Dereferences local ``$ref``s through a ``referencing`` registry (Draft 2020-12)."""
 
@@ -205,6 +231,8 @@ class _Resolver:
         self._resolver = registry.resolver(base_uri=_BASE_URI)
         self._label = label
         self._cache: dict[str, Any] = {}
+        #: ref -> its name in ``$defs``, for each ref met again inside itself (a cycle)
+        self._def_names: dict[str, str] = {}
 
     def deref(self, node: Any, stack: tuple[str, ...] = ()) -> Any:
         if isinstance(node, list):
@@ -213,9 +241,8 @@ class _Resolver:
             return node
         ref = node.get("$ref")
         if isinstance(ref, str):
-            if ref in stack:
-                raise SpecError(f"{self._label}: recursive $ref {ref!r} is not supported")
-            target = self._lookup(ref, stack)
+            # a back-edge of a cycle is kept, as a reference into $defs
+            target = {"$ref": self._def(ref)} if ref in stack else self._lookup(ref, stack)
             siblings = {k: self.deref(v, stack) for k, v in node.items() if k != "$ref"}
             if not siblings:
                 return target
@@ -223,6 +250,35 @@ class _Resolver:
                 return {**target, **siblings}
             return {"allOf": [target], **siblings}
         return {k: self.deref(v, stack) for k, v in node.items()}
+
+    def _def(self, ref: str) -> str:
+        """The ``#/$defs/<name>`` reference standing for ``ref``'s schema in a cycle."""
+        name = self._def_names.get(ref)
+        if name is None:
+            base = re.sub(r"[^A-Za-z0-9_.-]", "_", ref.rsplit("/", 1)[-1]) or "def"
+            name, n = base, 1
+            while name in self._def_names.values():
+                n += 1
+                name = f"{base}_{n}"
+            self._def_names[ref] = name
+        return DEFS_REF + name
+
+    def with_defs(self, schema: Any) -> Any:
+        """``schema`` (dereferenced) with a ``$defs`` table of the recursive schemas its
+        back-edges refer to; as it is when it has none (the common case)."""
+        if not self._def_names or not isinstance(schema, dict):
+            return schema
+        by_name = {name: ref for ref, name in self._def_names.items()}
+        found: dict[str, Any] = {}
+        todo = list(def_refs(schema))
+        while todo:
+            name = todo.pop()
+            if name not in found and name in by_name:
+                found[name] = self._cache[by_name[name]]
+                todo.extend(def_refs(found[name]))
+        if not found:
+            return schema
+        return {**schema, "$defs": {name: found[name] for name in sorted(found)}}
 
     def _lookup(self, ref: str, stack: tuple[str, ...]) -> Any:
         if ref in self._cache:
@@ -321,15 +377,16 @@ def _load_spec(
     entry = _json_schema_of(op.get("requestBody"))
     if entry is None or not isinstance(entry.get("schema"), dict):
         raise SpecError(f"{label}: {method.upper()} {path} has no application/json request schema")
-    schema = entry["schema"]
+    schema = resolver.with_defs(entry["schema"])
     if schema.get("type") not in ("object", ["object"]):
         raise SpecError(f"{label}: the request body schema is not an object schema")
     responses: dict[str, dict[str, Any]] = {}
     for status, resp in (op.get("responses") or {}).items():
         found = _json_schema_of(resp)
         if found is not None and isinstance(found.get("schema"), dict):
-            responses[str(status)] = found["schema"]
+            responses[str(status)] = resolver.with_defs(found["schema"])
     params = _parameters(resolver.deref(shared) if shared else [], op.get("parameters"))
+    params = tuple(_with_schema(p, resolver.with_defs(p.get("schema"))) for p in params)
     servers = tuple(s for s in doc.get("servers") or () if isinstance(s, dict))
     return SpecInfo(
         label,
@@ -343,6 +400,11 @@ def _load_spec(
         str(op.get("operationId") or f"{method.upper()} {path}"),
         str(op.get("summary") or ""),
     )
+
+
+def _with_schema(param: dict[str, Any], schema: Any) -> dict[str, Any]:
+    """``param`` with ``schema`` (its own, given its ``$defs``), a copy only when it differs."""
+    return param if schema is param.get("schema") else {**param, "schema": schema}
 
 
 def _example(entry: Mapping[str, Any]) -> dict[str, Any] | None:

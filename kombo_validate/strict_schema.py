@@ -52,6 +52,7 @@ _DROP = frozenset(
         "anyOf",
         "oneOf",
         "allOf",
+        "$defs",
     }
 )
 #: keywords with sub-schemas that the strict schema keeps as written (formats stripped)

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 
-from kombo_validate import SpecError, Validator
+from kombo_validate import Validator
 from kombo_validate._strategies import invalid_and_valid, raw_and_wire
 from kombo_validate.spec import load_document, write_operations
 from kombo_validate.strategies import wire_bodies
@@ -36,12 +36,7 @@ FULL = Path(__file__).resolve().parents[2] / "shared" / "seed" / "kombo-openapi.
 needs_full = pytest.mark.skipif(not FULL.is_file(), reason="the full Kombo spec is absent")
 
 #: operations that cannot be checked like the others, each with the reason (one table)
-EXCEPTIONS: dict[str, str] = {
-    "PostHrisEmployeesForm": (
-        "its request schema is recursive (components/schemas/Schema4 refers to itself): the "
-        "loader refuses recursive $refs with a SpecError until recursion support lands"
-    ),
-}
+EXCEPTIONS: dict[str, str] = {}  # none: PostHrisEmployeesForm (recursive) loads since #14.6
 
 #: examples a property draws for one operation: a tenth of the profile's, at least 3
 EXAMPLES = max(3, settings.default.max_examples // 10)
@@ -194,14 +189,6 @@ def test_the_document_has_55_write_operations_and_one_documented_exception() -> 
     assert len(ids) == len(set(ids)) == 55
     assert set(EXCEPTIONS) <= set(ids)
     assert len(OPERATIONS) == 55 - len(EXCEPTIONS)
-
-
-@needs_full
-@pytest.mark.parametrize("operation", sorted(EXCEPTIONS))
-def test_a_documented_exception_still_fails_as_documented(operation: str) -> None:
-    """Flips when recursive schemas are supported: then drop the entry from EXCEPTIONS."""
-    with pytest.raises(SpecError, match=r"recursive \$ref '#/components/schemas/Schema4'"):
-        Validator(FULL, operation=operation)
 
 
 @needs_full

@@ -103,7 +103,7 @@ def test_unresolvable_ref() -> None:
         Validator(doc)
 
 
-def test_recursive_ref_is_a_spec_error() -> None:
+def test_a_recursive_ref_is_loaded_and_walked_by_reference() -> None:
     doc = bundled_doc()
     schemas = doc["components"]["schemas"]
     schemas["Loop"] = {
@@ -114,8 +114,12 @@ def test_recursive_ref_is_a_spec_error() -> None:
     op["requestBody"]["content"]["application/json"]["schema"] = {
         "$ref": "#/components/schemas/Loop"
     }
-    with pytest.raises(SpecError, match="recursive"):
-        Validator(doc)
+    v = Validator(doc)  # no longer a SpecError (issue 14): the cycle is kept as a $defs ref
+    assert v.request_schema["properties"]["next"] == {"$ref": "#/$defs/Loop"}
+    assert v.check({"next": {"next": {"next": {}}}}).ok
+    assert [(i.path, i.code) for i in v.check({"next": {"next": 5}}).errors] == [
+        ("/next/next", "schema.type")
+    ]
 
 
 def test_wrong_spec_argument_type() -> None:

@@ -37,6 +37,9 @@ from kombo_validate.strategies import invalid_bodies, raw_bodies, wire_bodies
 from kombo_validate.walkplan import AnyOfGen, ArrayGen, ObjectWalk, Walker, node_of
 
 SEED = FilePath(__file__).resolve().parents[2] / "shared" / "seed" / "kombo-openapi.json"
+#: the small recursive document's operation (its back-edges are walked by reference)
+RECURSIVE = FilePath(__file__).resolve().parent / "data" / "recursive.openapi.yaml"
+RECURSIVE_OP = "recursive:PostOrgUnits"
 
 
 def _seed_operations() -> list[str]:
@@ -55,6 +58,8 @@ def validator_for(operation: str | None) -> Validator:
             _VALIDATORS[operation] = (
                 Validator(fast_path=False)
                 if operation is None
+                else Validator(RECURSIVE, operation=operation.split(":")[1], fast_path=False)
+                if operation == RECURSIVE_OP
                 else Validator(SEED, operation=operation, fast_path=False)
             )
         except SpecError:  # a recursive $ref: the plan does not compile it
@@ -65,8 +70,8 @@ def validator_for(operation: str | None) -> Validator:
     return found
 
 
-OPERATIONS = [None, *_seed_operations()]
-IDS = ["bundled", *(f"seed:{op}" for op in OPERATIONS[1:])]
+OPERATIONS = [None, RECURSIVE_OP, *_seed_operations()]
+IDS = ["bundled", RECURSIVE_OP, *(f"seed:{op}" for op in OPERATIONS[2:])]
 
 
 # ----------------------------------------------------------------------------- the three walks
@@ -248,7 +253,17 @@ def test_drawn_bodies_walk_the_same_three_ways_at_every_object(data: st.DataObje
         assert_agree(plan, bulk, value, path)
 
 
-SEED_OPERATIONS = OPERATIONS[1:]
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.data())
+def test_drawn_recursive_bodies_walk_the_same_three_ways_at_every_object(
+    data: st.DataObject,
+) -> None:
+    body = data.draw(_drawn(RECURSIVE_OP))
+    for plan, bulk, value, path in sites(root_for(RECURSIVE_OP), body):
+        assert_agree(plan, bulk, value, path)
+
+
+SEED_OPERATIONS = OPERATIONS[2:]
 
 
 @pytest.mark.skipif(not SEED_OPERATIONS, reason=f"{SEED} is absent")

@@ -30,6 +30,7 @@ from .model import (
     Node,
     NumNode,
     ObjNode,
+    RefNode,
     StrNode,
 )
 from .roles import ROLES, textify
@@ -84,6 +85,26 @@ def _cap_items(depth: int) -> int:
     return 3 if depth <= 1 else 2
 
 
+#: a recursive schema is followed this many times deep on one path; below that, a body
+#: is closed: only what the schema requires, and branches that do not recurse
+MAX_REFS = 3
+
+
+@lru_cache(maxsize=1024)
+def closes(node: Node) -> bool:
+    """Whether ``node`` is drawn without following a recursive schema when only what it
+    requires is drawn (required properties, the fewest items, no extra keys)."""
+    if isinstance(node, RefNode):
+        return False
+    if isinstance(node, ObjNode):
+        return all(closes(p.node) for p in node.props if p.name in node.required)
+    if isinstance(node, ArrNode):
+        return node.min_items == 0 or closes(node.items)
+    if isinstance(node, AnyOfNode):
+        return any(closes(b) for b in node.branches)
+    return True
+
+
 class Gen:
     """Draws one body (see the module docstring)."""
 
@@ -104,6 +125,9 @@ class Gen:
         self.sites: list[Site] = []
         #: with a job: the question each wire answer (by index) answers
         self.answered: list[Any] = []
+        #: recursive schemas followed on the current path; past MAX_REFS the body closes
+        self.refs = 0
+        self.closing = False
 
     def flip(self, one_in: int = 2) -> bool:
         """True with probability about ``1/one_in`` (shrinks to False)."""
@@ -119,6 +143,8 @@ class Gen:
     def value(
         self, node: Node, path: Path, depth: int, *, in_any_of: bool = False
     ) -> tuple[Any, Any]:
+        if isinstance(node, RefNode):
+            return self.ref(node, path, depth, in_any_of)
         if node.nullable and not isinstance(node, (AnyNode, ConstNode)) and self.flip(8):
             pair: tuple[Any, Any] = (None, None)
         elif isinstance(node, ObjNode):
@@ -136,7 +162,10 @@ class Gen:
             value = self.draw(st.sampled_from(node.values))
             pair = (value, value)
         elif isinstance(node, AnyOfNode):
-            branch = self.draw(st.sampled_from(node.branches))
+            branches = node.branches
+            if self.closing:
+                branches = tuple(b for b in branches if closes(b)) or branches
+            branch = self.draw(st.sampled_from(branches))
             pair = self.value(branch, path, depth, in_any_of=True)
             if not in_any_of:
                 self.sites.append(Site(path, node))
@@ -145,6 +174,22 @@ class Gen:
             pair = self.passthrough(depth)
         self.sites.append(Site(path, node, in_any_of))
         return pair
+
+    def ref(self, node: RefNode, path: Path, depth: int, in_any_of: bool) -> tuple[Any, Any]:
+        """A recursive schema's value: followed up to :data:`MAX_REFS` deep, then closed."""
+        if self.closing:
+            return self.value(node.target, path, depth, in_any_of=in_any_of)
+        if self.refs >= MAX_REFS:
+            self.closing = True
+            try:
+                return self.value(node.target, path, depth, in_any_of=in_any_of)
+            finally:
+                self.closing = False
+        self.refs += 1
+        try:
+            return self.value(node.target, path, depth, in_any_of=in_any_of)
+        finally:
+            self.refs -= 1
 
     # ------------------------------------------------------------------ containers
 
@@ -163,7 +208,7 @@ class Gen:
                 st.lists(
                     st.sampled_from([p.name for p in optional]),
                     unique=True,
-                    max_size=min(len(optional), _cap_optional(depth)),
+                    max_size=0 if self.closing else min(len(optional), _cap_optional(depth)),
                 )
             )
             chosen = set(picked)
@@ -218,7 +263,8 @@ class Gen:
     def passthrough_entries(
         self, node: Node, path: Path, depth: int
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        keys = self.draw(st.lists(leaves.texts(6), unique=True, max_size=_cap_items(depth)))
+        most = 0 if self.closing else _cap_items(depth)
+        keys = self.draw(st.lists(leaves.texts(6), unique=True, max_size=most))
         raw: dict[str, Any] = {}
         wire: dict[str, Any] = {}
         for key in keys:
@@ -241,7 +287,7 @@ class Gen:
         return value
 
     def arr(self, node: ArrNode, path: Path, depth: int) -> tuple[Any, list[Any]]:
-        hi = _cap_items(depth)
+        hi = node.min_items if self.closing else _cap_items(depth)
         if node.max_items is not None:
             hi = min(hi, node.max_items)
         n = self.draw(st.integers(min(node.min_items, hi), max(node.min_items, hi)))

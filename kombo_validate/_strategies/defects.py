@@ -37,6 +37,7 @@ from .model import (
     Node,
     NumNode,
     ObjNode,
+    RefNode,
     StrNode,
 )
 from .roles import ROLES, naive
@@ -57,6 +58,15 @@ class Defect:
     code: str
     #: mutates the body in place and returns the (possibly new) root
     apply: Apply
+
+
+def _takes_null(node: Node) -> bool:
+    """Whether ``None`` may fit ``node`` (a branch of an anyOf)."""
+    if isinstance(node, RefNode):
+        return True  # not looked into: a recursive schema's target
+    if isinstance(node, ConstNode):
+        return None in node.values
+    return node.nullable or isinstance(node, (AnyNode, AnyOfNode))
 
 
 def _setter(path: Path, value: Any) -> Apply:
@@ -269,7 +279,11 @@ class _Cases:
         if not node.nullable and not any(_takes_null(b) for b in node.branches):
             self.replace(path, f"schema.{_UNION_KEYWORDS[node.keyword]}", None)
         first_list = _first(node, (ArrNode, AnyNode))
-        if isinstance(first_list, ArrNode) and isinstance(first_list.items, StrNode):
+        if (
+            isinstance(first_list, ArrNode)
+            and isinstance(first_list.items, StrNode)
+            and not first_list.items.nullable
+        ):
             self.add((*path, 1), "schema.type", _setter(path, lambda: ["ok", 5]))
         first_object = _first(node, (ObjNode, AnyNode))
         if isinstance(first_object, ObjNode) and first_object.attachment:
@@ -284,14 +298,6 @@ class _Cases:
 #: a value that fits no branch of a union gets the code of the union's keyword (the
 #: ``schema.<keyword>`` family: ``schema.any_of``, ``schema.one_of``, ``schema.type``)
 _UNION_KEYWORDS = {"anyOf": "any_of", "oneOf": "one_of", "type": "type"}
-
-
-def _takes_null(node: Node) -> bool:
-    return (
-        node.nullable
-        or isinstance(node, AnyNode)
-        or (isinstance(node, ConstNode) and None in node.values)
-    )
 
 
 def _first(node: AnyOfNode, kinds: tuple[type[Node], ...]) -> Node | None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from ..rules.attachment import is_attachment_schema
 from ..rules.dates import is_plain_date
 from ..rules.requires import requirements
 from ..schemas import merge_all_of, schema_types
+from ..spec import DEFS_REF
 
 if TYPE_CHECKING:
     from ..api import Validator
@@ -36,6 +38,7 @@ __all__ = [
     "NumNode",
     "ObjNode",
     "Prop",
+    "RefNode",
     "StrNode",
     "model_of",
 ]
@@ -152,6 +155,21 @@ class AnyOfNode(Node):
     keyword: str = "anyOf"
 
 
+@dataclass(frozen=True, eq=False, kw_only=True)
+class RefNode(Node):
+    """A back-edge of a recursive schema: the node of ``$defs[name]``, built once per
+    property name it sits at and shared by reference (the tree is then a graph: the
+    generators follow it to a bounded depth, see ``bodies``)."""
+
+    name: str
+    #: the target node, set once it is built (the cycle refers to it meanwhile)
+    cell: list[Node] = field(default_factory=list, repr=False)
+
+    @property
+    def target(self) -> Node:
+        return self.cell[0] if self.cell else AnyNode(nullable=True)
+
+
 @dataclass(frozen=True, eq=False)
 class Model:
     """The request body's node tree, with the handles the generators need."""
@@ -188,7 +206,13 @@ class Model:
 @lru_cache(maxsize=8)
 def model_of(validator: Validator) -> Model:
     """The node tree of ``validator``'s request schema (cached per Validator)."""
-    root = build(validator.spec.request_schema, Where())
+    schema = validator.spec.request_schema
+    defs = schema.get("$defs")
+    token = _DEFS.set((defs, {}) if isinstance(defs, dict) else None)
+    try:
+        root = build(schema, Where())
+    finally:
+        _DEFS.reset(token)
     if not isinstance(root, ObjNode):  # pragma: no cover - load_spec refuses these
         raise ValueError("the request body schema is not an object schema")
     operation = validator.operation
@@ -201,9 +225,32 @@ def _number(value: object) -> float | None:
     return float(value) if abs(value) <= sys.float_info.max else None
 
 
+#: while a model is built: the request schema's ``$defs`` and the RefNodes made for
+#: them, by (name, property name); None: the schema has no cycle
+_DEFS: ContextVar[tuple[dict[str, Any], dict[tuple[str, str | None], RefNode]] | None] = ContextVar(
+    "kombo_validate_model_defs", default=None
+)
+
+
+def _ref(name: str, where: Where) -> Node:
+    """The node of a back-edge to ``$defs[name]`` (see :class:`RefNode`)."""
+    found = _DEFS.get()
+    if found is None or not isinstance(found[0].get(name), dict):
+        return AnyNode(nullable=True)  # pragma: no cover - load_spec writes the table
+    defs, refs = found
+    node = refs.get((name, where.name))
+    if node is None:
+        node = refs[(name, where.name)] = RefNode(name=name)
+        node.cell.append(build(defs[name], where))
+    return node
+
+
 def build(schema: Any, where: Where) -> Node:
     if schema is True or not isinstance(schema, dict):
         return AnyNode(nullable=True)
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith(DEFS_REF):
+        return _ref(ref[len(DEFS_REF) :], where)
     s = merge_all_of(schema)
     keyword = "anyOf" if isinstance(s.get("anyOf"), list) else "oneOf"
     branches = s.get(keyword)
@@ -251,6 +298,10 @@ def build(schema: Any, where: Where) -> Node:
 
 def _nullable(schema: Any) -> bool:
     """Whether the (merged) schema admits null: the normaliser keeps ``None`` there."""
+    found = _DEFS.get()
+    ref = schema.get("$ref") if isinstance(schema, dict) and found is not None else None
+    if found is not None and isinstance(ref, str) and ref.startswith(DEFS_REF):
+        schema = found[0].get(ref[len(DEFS_REF) :])  # a back-edge: its target's
     if not isinstance(schema, dict):
         return True
     s = merge_all_of(schema)
