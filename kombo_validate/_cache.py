@@ -21,7 +21,7 @@ from ._version import __version__
 __all__ = ["cache_dir", "key", "read", "write"]
 
 #: bump when the cached structure changes
-FORMAT = "2"
+FORMAT = "3"  # 3: a $ref cycle kept as $defs (recursive schemas)
 
 
 def cache_dir() -> Path | None:
