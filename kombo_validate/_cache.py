@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +55,8 @@ def write(name: str, data: dict[str, Any]) -> None:
         return
     try:
         text = json.dumps(data, allow_nan=False)
+        import tempfile  # only to write: a cold start that reads does not need it
+
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

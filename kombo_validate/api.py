@@ -11,20 +11,26 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .answer_dates import AnswerDates
 from .context import Ctx, Path
 from .docorder import document_order
-from .engine import ENGINES, Engine, make_engine
-from .fastpath import FastPath
+from .engine import ENGINES
 from .issues import EXCERPT_CHARS, ContextError, PayloadError, Report, clean_report
 from .jsondata import unicode_issues
-from .operation import Operation
-from .plan import Walker, compile_plan
-from .rules.attachment import DECODED_BYTES
-from .schema_errors import issues_from
 from .spec import SpecInfo, load_spec
+
+if TYPE_CHECKING:
+    from ._artifacts import ColdProof
+    from .answer_dates import AnswerDates
+    from .engine import Engine
+    from .fastpath import FastPath
+    from .operation import Operation
+    from .plan import Walker
+
+# The rules, the plan compiler, the fast path and the schema engine are imported when
+# a Validator is built (``Validator._build``): a cold start whose bodies the cached
+# proof takes (``_artifacts``) never imports them.
 
 __all__ = ["Validator", "check", "default_validator", "prepare"]
 
@@ -103,6 +109,7 @@ class Validator:
     """
 
     __slots__ = (
+        "_cold",
         "_dates",
         "_engine",
         "_fast",
@@ -120,6 +127,9 @@ class Validator:
     _engine: Engine
     _fast: FastPath | None
     _dates: AnswerDates
+    #: until the first body it cannot prove: the cached proof (``_artifacts``), the
+    #: rest not built yet; then None
+    _cold: ColdProof | None
     engine_name: str
 
     def __init__(
@@ -136,9 +146,42 @@ class Validator:
         info = load_spec(spec, operation=operation, validate_spec=validate_spec)
         setattr_ = object.__setattr__
         setattr_(self, "_info", info)
-        setattr_(self, "_op", Operation.from_spec(info))
         setattr_(self, "_spec_arg", (None if spec is None else _picklable(spec), operation))
         setattr_(self, "engine_name", engine)
+        setattr_(self, "_cold", None)
+        if engine == "rust" and fast_path:
+            from . import _artifacts
+
+            key = _artifacts.artifact_key(info)
+            cold = None if key is None else _artifacts.load(key)
+            if cold is not None:  # this spec was built before: the rest on first need
+                setattr_(self, "_fast", None)
+                setattr_(self, "_cold", cold)
+                return
+            self._build(engine, fast_path)
+            if key is not None:
+                from .fastcopy import generate_copy
+                from .fastpath import MAX_FAST_BYTES
+
+                assert self._fast is not None
+                root = self._fast.root
+                copy = generate_copy(root, MAX_FAST_BYTES)
+                _artifacts.store(key, root.strict, copy, MAX_FAST_BYTES)
+            return
+        self._build(engine, fast_path)
+
+    def _build(self, engine: str, fast_path: bool) -> None:
+        """Everything derived from the spec: the operation's profile, the plan, the
+        schema engine, the fast path, the DATE answers' rule."""
+        from .answer_dates import AnswerDates
+        from .engine import make_engine
+        from .fastpath import FastPath
+        from .operation import Operation
+        from .plan import compile_plan
+
+        info = self._info
+        setattr_ = object.__setattr__
+        setattr_(self, "_op", Operation.from_spec(info))
         setattr_(self, "_walk", compile_plan(info.request_schema))
         setattr_(self, "_engine", make_engine(info.request_schema, engine))
         # the fast path proves bodies in jsonschema-rs; engine="python" walks every body
@@ -146,14 +189,24 @@ class Validator:
         setattr_(self, "_fast", fast)
         setattr_(self, "_dates", AnswerDates(info.request_schema))
 
+    def _built(self) -> None:
+        """Build what the cached proof let a cold start skip (once; thread-safe)."""
+        if self._cold is None:
+            return
+        with _build_lock:
+            if self._cold is not None:
+                self._build(self.engine_name, True)
+                object.__setattr__(self, "_cold", None)
+
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Validator is immutable")
 
     def __reduce__(self) -> tuple[Any, ...]:
         spec, operation = self._spec_arg
-        return (_rebuild, (spec, self.engine_name, operation, self._fast is not None))
+        return (_rebuild, (spec, self.engine_name, operation, self.fast_path))
 
     def __repr__(self) -> str:
+        self._built()
         return (
             f"<Validator spec={self._info.source!r} operation={str(self._op)!r} "
             f"engine={self.engine_name!r}>"
@@ -167,12 +220,13 @@ class Validator:
     @property
     def operation(self) -> Operation:
         """The operation's profile (``str()`` of it: ``"POST /ats/jobs/{job_id}/applications"``)."""
+        self._built()
         return self._op
 
     @property
     def fast_path(self) -> bool:
         """Whether bodies are first proven wire-ready in jsonschema-rs."""
-        return self._fast is not None
+        return self._cold is not None or self._fast is not None
 
     @property
     def request_schema(self) -> dict[str, Any]:
@@ -181,6 +235,7 @@ class Validator:
     @property
     def answer_dates(self) -> AnswerDates:
         """How DATE screening answers are checked: by this spec's own date rule."""
+        self._built()
         return self._dates
 
     def check(self, body: Any, *, questions: Any = None, restrictions: Any = None) -> Report:
@@ -194,6 +249,13 @@ class Validator:
         size warning; the schema engine's details (not for a body past the container
         budget: ``json.too_large`` says it cannot be sent); document order.
         """
+        cold = self._cold
+        if cold is not None:
+            if questions is None and restrictions is None:
+                proof = cold.prove(body)
+                if proof is not None:
+                    return clean_report(proof)  # what the built fast path returns for it
+            self._built()
         job = self._job(questions, restrictions)
         wire, proven, answered = self._prove(body, job)
         if proven and job.restrictions is None and (job.questions is None or answered):
@@ -280,6 +342,8 @@ class Validator:
             wire[where] = answers
 
     def _size_warning(self, wire: Any, ctx: Ctx) -> None:
+        from .rules.attachment import DECODED_BYTES
+
         limit, where = self._op.uploads_total_warning, self._op.uploads
         total = ctx.totals.get(DECODED_BYTES, 0)
         if limit is None or total <= limit:
@@ -299,6 +363,8 @@ class Validator:
             wire = _without_huge_reported(wire, ctx)
             if self._engine.is_valid(wire):
                 return
+            from .schema_errors import issues_from
+
             reported = ctx.error_tree()
             for path, code, message in issues_from(
                 self._engine.iter_errors(wire), self._info.request_schema
@@ -356,6 +422,7 @@ def _rebuild(spec: Any, engine: str, operation: str | None, fast_path: bool) -> 
     return Validator(spec, operation=operation, engine=engine, fast_path=fast_path)
 
 
+_build_lock = threading.Lock()
 _default: Validator | None = None
 _default_lock = threading.Lock()
 

@@ -131,11 +131,13 @@ def check_document(doc: Document, path: str, validator: Any = None) -> tuple[lis
         if _State.options.response:
             report = _check_response(doc.data, validator)
         else:
-            op = validator.operation
+            questions, restrictions = _State.questions, _State.restrictions
+            if questions is not None or restrictions is not None:
+                op = validator.operation  # (a Validator builds it on first need)
+                questions = questions if op.answers is not None else None
+                restrictions = restrictions if op.uploads is not None else None
             report = validator.check(
-                payload(doc, validator),
-                questions=_State.questions if op.answers is not None else None,
-                restrictions=_State.restrictions if op.uploads is not None else None,
+                payload(doc, validator), questions=questions, restrictions=restrictions
             )
     except Exception as exc:  # a validator bug must not hide the other files' results
         line, column = doc.locate("")

@@ -1,0 +1,202 @@
+"""The fast path's root proof, cached on disk: a cold start proves a valid body
+without compiling the plan.
+
+A :class:`~kombo_validate.Validator` proves most bodies with two things only: the
+generated copy of the body and the root *strict* schema in jsonschema-rs
+(``fastpath``). Both are pure data derived from the spec, so they are kept next to
+the dereferenced spec (``_cache``): ``{"strict": schema, "copy": source, ...}``.
+A cold start then imports neither the rules nor the plan compiler; the first body
+this :class:`ColdProof` cannot prove makes the Validator build everything as usual.
+
+Never trusted blindly. The file name is a hash of everything the artifacts derive
+from: the spec's loaded content, the package version, this file format, and a
+fingerprint of the code that derives them (sizes and mtimes of the package's
+modules and of the jsonschema-rs extension), so an edited checkout or an upgraded
+engine misses the cache. The file repeats that key and a SHA-256 of its payload:
+a corrupt, truncated or foreign file is ignored (and rebuilt by the caller). The
+copy's source runs with no builtins but the six it uses, and is refused if it
+names a dunder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import marshal
+import os
+from collections.abc import Callable
+from typing import Any
+
+from . import _cache
+from ._version import __version__
+
+__all__ = ["ColdProof", "artifact_key", "load", "store"]
+
+#: bump when the cached structure (or what it means) changes
+FORMAT = "1"
+
+#: the only builtins the generated copy uses
+_COPY_BUILTINS = {"type": type, "len": len, "str": str, "dict": dict, "list": list, "tuple": tuple}
+
+
+class _Bail(Exception):
+    """The copy met something only the full walk can take (as ``fastcopy.Bail``)."""
+
+
+class ColdProof:
+    """The fast path's proof of a whole body, from the cached artifacts: the wire copy
+    when the body is proven (exactly what the built Validator returns for it), else
+    None — the caller then builds the Validator and asks its fast path. It only ever
+    answers for a body the fast path proves the same way: a body with a lone
+    surrogate byte pattern, or not plain data, is left to the full machinery."""
+
+    __slots__ = ("_copy", "_limit", "_valid")
+
+    def __init__(
+        self, copy: Callable[[Any], Any], valid: Callable[[Any], bool], limit: int
+    ) -> None:
+        self._copy = copy
+        self._valid = valid
+        self._limit = limit
+
+    def prove(self, body: Any) -> Any:
+        try:
+            wire = self._copy(body)
+        except Exception:
+            return None
+        try:
+            data = marshal.dumps(body)
+        except Exception:
+            return None
+        if len(data) > self._limit or 0xED in data:  # 0xED: maybe a lone surrogate
+            return None
+        try:
+            if self._valid(wire):
+                return wire
+        except ValueError:
+            pass
+        return None
+
+
+def _fingerprint() -> str:
+    """Sizes and mtimes of the package's modules and of the jsonschema-rs extension."""
+    import jsonschema_rs
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    parts: list[str] = []
+    for folder in (here, os.path.join(here, "rules")):
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.endswith(".py"):
+                st = entry.stat()
+                parts.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}")
+    ext = getattr(getattr(jsonschema_rs, "jsonschema_rs", None), "__file__", None)
+    if ext:
+        st = os.stat(ext)
+        parts.append(f"rs:{ext}:{st.st_size}:{st.st_mtime_ns}")
+    return "\n".join(parts)
+
+
+def artifact_key(info: Any) -> str | None:
+    """The cache name of ``info``'s artifacts (a :class:`~kombo_validate.spec.SpecInfo`),
+    or None when they cannot be cached (the cache is off, or the spec is not JSON data)."""
+    if _cache.cache_dir() is None:
+        return None
+    fields = {n: getattr(info, n) for n in type(info).__dataclass_fields__ if n != "source"}
+    try:
+        text = json.dumps(fields, allow_nan=False)
+        code = _fingerprint()
+    except (TypeError, ValueError, OSError):
+        return None
+    hasher = hashlib.sha256(text.encode("utf-8", "surrogatepass"))
+    hasher.update(b"\0" + code.encode("utf-8", "surrogatepass"))
+    return f"fast-{FORMAT}-{__version__}-{hasher.hexdigest()[:32]}"
+
+
+def _digest(strict: Any, copy: str, formats: list[str], limit: int) -> str:
+    text = json.dumps([strict, copy, formats, limit], sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _lazy_format(name: str) -> Callable[[str], bool]:
+    """The rules' predicate for custom format ``name``, imported on its first call."""
+
+    def check(value: str) -> bool:
+        from .rules import STRICT_FORMATS
+
+        return STRICT_FORMATS[name](value)
+
+    return check
+
+
+def load(key: str) -> ColdProof | None:
+    """The :class:`ColdProof` cached under ``key``, or None (absent, corrupt, foreign)."""
+    data = _cache.read(key)
+    if data is None:
+        return None
+    try:
+        strict, copy, formats, limit = data["strict"], data["copy"], data["formats"], data["limit"]
+        ok = (
+            data["format"] == FORMAT
+            and data["key"] == key
+            and isinstance(strict, dict)
+            and isinstance(copy, str)
+            and "__" not in copy
+            and isinstance(formats, list)
+            and all(isinstance(f, str) for f in formats)
+            and type(limit) is int
+            and data["digest"] == _digest(strict, copy, formats, limit)
+        )
+        if not ok:
+            return None
+        env: dict[str, Any] = {"__builtins__": dict(_COPY_BUILTINS), "LIMIT": limit}
+        env["BAIL"] = _Bail
+        exec(compile(copy, "<kombo_validate.plan fast path copy>", "exec"), env)
+        copy_body = env["copy_body"]
+        import jsonschema_rs
+
+        validator = jsonschema_rs.Draft202012Validator(
+            strict, validate_formats=True, formats={f: _lazy_format(f) for f in formats}
+        )
+    except Exception:  # anything unexpected in a cache file: not trusted
+        return None
+    return ColdProof(copy_body, validator.is_valid, limit)
+
+
+def store(key: str, strict: Any, copy: Callable[[Any], Any], limit: int) -> None:
+    """Cache the root ``strict`` schema and the generated ``copy`` function's source
+    (read back from ``linecache`` and checked to compile to the same code)."""
+    import linecache
+
+    from .rules import STRICT_FORMATS
+
+    filename = copy.__code__.co_filename
+    source = "".join(linecache.getlines(filename))
+    if not isinstance(strict, dict) or not source or "__" in source:
+        return
+    try:
+        code = compile(source, filename, "exec")
+    except SyntaxError:
+        return
+    same = any(
+        getattr(c, "co_name", None) == copy.__name__ and c.co_code == copy.__code__.co_code
+        for c in code.co_consts
+    )
+    if not same:  # linecache held another Validator's copy meanwhile
+        return
+    formats = sorted(STRICT_FORMATS)
+    _cache.write(
+        key,
+        {
+            "format": FORMAT,
+            "key": key,
+            "strict": strict,
+            "copy": source,
+            "formats": formats,
+            "limit": limit,
+            "digest": _digest(strict, source, formats, limit),
+        },
+    )

@@ -1,0 +1,188 @@
+"""The cached fast-path artifacts (``_artifacts``): a cold start proves a valid body
+without building the plan, gives exactly what a built Validator gives, and never
+trusts a corrupt or foreign cache file (it is ignored and rebuilt)."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kombo_validate import Validator, _artifacts, api
+from kombo_validate.spec import load_spec
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("KOMBO_VALIDATE_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times a Validator built its plan, engine and fast path."""
+    calls: list[int] = []
+    real = api.Validator._build
+
+    def counting(self: Validator, engine: str, fast_path: bool) -> None:
+        calls.append(1)
+        real(self, engine, fast_path)
+
+    monkeypatch.setattr(api.Validator, "_build", counting)
+    return calls
+
+
+def _outcome(report: Any) -> tuple[Any, ...]:
+    return (
+        report.ok,
+        [(i.path, i.code, i.severity, i.message) for i in report.issues],
+        [(c.path, c.before, c.after, c.reason) for c in report.changes],
+        report.body,
+    )
+
+
+def _key() -> str:
+    key = _artifacts.artifact_key(load_spec())
+    assert key is not None
+    return key
+
+
+def _bad(example: dict[str, Any]) -> dict[str, Any]:
+    body = copy.deepcopy(example)
+    body["candidate"]["email_address"] = "not an email"
+    body["candidate"]["availability_date"] = "2021-02-30"
+    return body
+
+
+def test_second_validator_proves_from_the_cache_and_builds_on_first_need(
+    cache: Path, builds: list[int], example: dict[str, Any]
+) -> None:
+    first = Validator()
+    assert len(builds) == 1
+    assert len(list(cache.glob("fast-*.json"))) == 1
+    expected_ok = _outcome(first.check(example))
+    expected_bad = _outcome(first.check(_bad(example)))
+
+    cold = Validator()
+    assert len(builds) == 1  # nothing built: the cached proof is enough so far
+    assert _outcome(cold.check(example)) == expected_ok
+    assert len(builds) == 1
+    got = _outcome(cold.check(_bad(example)))
+    assert len(builds) == 2  # the first body it could not prove built the rest
+    assert got == expected_bad
+    assert ("/candidate/email_address", "email.invalid") in [(p, c) for p, c, *_ in got[1]]
+    assert _outcome(cold.check(example)) == expected_ok
+
+
+def test_cold_validator_builds_for_questions_and_properties(
+    cache: Path, builds: list[int], example: dict[str, Any]
+) -> None:
+    Validator()
+    cold = Validator()
+    assert cold.fast_path is True and len(builds) == 1
+    assert str(cold.operation) == "POST /ats/jobs/{job_id}/applications"
+    assert len(builds) == 2
+    assert cold.check(example, questions=[]).ok is True
+
+
+def test_cold_proof_agrees_with_the_fast_path(cache: Path, example: dict[str, Any]) -> None:
+    built = Validator()
+    proof = _artifacts.load(_key())
+    assert proof is not None
+    wire = proof.prove(example)
+    assert wire == built.check(example).body and wire is not example
+    assert proof.prove(_bad(example)) is None
+    assert proof.prove({"candidate": ("tuple",)}) is None  # not plain JSON: the full walk
+    assert proof.prove({"candidate": {"first_name": "\ud800"}}) is None  # a lone surrogate
+
+
+def _rewrite(path: Path, change: Any) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _redigest(data: dict[str, Any]) -> None:
+    data["digest"] = _artifacts._digest(
+        data["strict"], data["copy"], data["formats"], data["limit"]
+    )
+
+
+def _foreign_key(data: dict[str, Any]) -> None:
+    data["key"] = "fast-1-0.0.0-" + "0" * 32
+
+
+def _loose_schema(data: dict[str, Any]) -> None:
+    data["strict"] = {}  # would prove anything: the digest no longer matches
+
+
+def _loose_schema_redigested(data: dict[str, Any]) -> None:
+    data["strict"]["additionalProperties"] = True
+    data["key"] = "somebody else's"
+    _redigest(data)
+
+
+def _dunder_copy(data: dict[str, Any]) -> None:
+    data["copy"] = "def copy_body(value):\n    return value.__class__\n"
+    _redigest(data)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda p: p.write_bytes(b"\x00garbage{"),
+        lambda p: p.write_text("[1, 2]", encoding="utf-8"),
+        lambda p: p.write_text(p.read_text(encoding="utf-8")[:-40], encoding="utf-8"),
+        lambda p: _rewrite(p, _foreign_key),
+        lambda p: _rewrite(p, _loose_schema),
+        lambda p: _rewrite(p, _loose_schema_redigested),
+        lambda p: _rewrite(p, _dunder_copy),
+    ],
+    ids=[
+        "binary",
+        "not-an-object",
+        "truncated",
+        "foreign",
+        "tampered",
+        "foreign-redigested",
+        "dunder",
+    ],
+)
+def test_corrupt_or_foreign_cache_is_ignored_and_rebuilt(
+    cache: Path, builds: list[int], example: dict[str, Any], damage: Any
+) -> None:
+    expected_bad = _outcome(Validator().check(_bad(example)))
+    (entry,) = cache.glob("fast-*.json")
+    damage(entry)
+    assert _artifacts.load(_key()) is None
+
+    again = Validator()
+    assert len(builds) == 2  # not trusted: built from the spec
+    assert _outcome(again.check(_bad(example))) == expected_bad
+    assert again.check(example).ok is True
+    assert _artifacts.load(_key()) is not None  # and rebuilt
+
+
+def test_key_follows_spec_content_and_code(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    info = load_spec()
+    key = _artifacts.artifact_key(info)
+    assert key is not None and key.startswith("fast-")
+    other = dataclasses.replace(info, summary=info.summary + " (edited)")
+    assert _artifacts.artifact_key(other) not in (None, key)
+    monkeypatch.setattr(_artifacts, "_fingerprint", lambda: "edited code")
+    assert _artifacts.artifact_key(info) not in (None, key)
+
+
+def test_cache_off_builds_every_time(
+    monkeypatch: pytest.MonkeyPatch, builds: list[int], example: dict[str, Any]
+) -> None:
+    monkeypatch.setenv("KOMBO_VALIDATE_CACHE_DIR", "off")
+    assert _artifacts.artifact_key(load_spec()) is None
+    Validator()
+    assert Validator().check(example).ok is True
+    assert len(builds) == 2
