@@ -12,15 +12,14 @@ Never trusted blindly. The file name is a hash of everything the artifacts deriv
 from: the spec's loaded content, the package version, this file format, and a
 fingerprint of the code that derives them (sizes and mtimes of the package's
 modules and of the jsonschema-rs extension), so an edited checkout or an upgraded
-engine misses the cache. The file repeats that key and a SHA-256 of its payload:
-a corrupt, truncated or foreign file is ignored (and rebuilt by the caller). The
+engine misses the cache. The file repeats that key and a BLAKE2b digest of its
+payload: a corrupt, truncated or foreign file is ignored (and rebuilt by the caller). The
 copy's source runs with no builtins but the six it uses, and is refused if it
 names a dunder.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import marshal
 import os
@@ -111,14 +110,10 @@ def artifact_key(info: Any) -> str | None:
         code = _fingerprint()
     except (TypeError, ValueError, OSError):
         return None
-    hasher = hashlib.sha256(text.encode("utf-8", "surrogatepass"))
-    hasher.update(b"\0" + code.encode("utf-8", "surrogatepass"))
-    return f"fast-{FORMAT}-{__version__}-{hasher.hexdigest()[:32]}"
-
-
-def _digest(strict: Any, copy: str, formats: list[str], limit: int) -> str:
-    text = json.dumps([strict, copy, formats, limit], sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    name = _cache.digest(
+        text.encode("utf-8", "surrogatepass"), code.encode("utf-8", "surrogatepass")
+    )
+    return f"fast-{FORMAT}-{__version__}-{name}"
 
 
 def _lazy_format(name: str) -> Callable[[str], bool]:
@@ -133,22 +128,31 @@ def _lazy_format(name: str) -> Callable[[str], bool]:
 
 
 def load(key: str) -> ColdProof | None:
-    """The :class:`ColdProof` cached under ``key``, or None (absent, corrupt, foreign)."""
-    data = _cache.read(key)
-    if data is None:
+    """The :class:`ColdProof` cached under ``key``, or None (absent, corrupt, foreign).
+
+    The file is a header line ``{"format", "key", "digest"}`` and the payload
+    ``{"strict", "copy", "formats", "limit"}``, whose bytes the digest is of."""
+    raw = _cache.read_bytes(key)
+    if raw is None:
         return None
     try:
+        head, _, body = raw.partition(b"\n")
+        header = json.loads(head)
+        if (
+            header["format"] != FORMAT
+            or header["key"] != key
+            or header["digest"] != _cache.digest(body)
+        ):
+            return None
+        data = json.loads(body)
         strict, copy, formats, limit = data["strict"], data["copy"], data["formats"], data["limit"]
         ok = (
-            data["format"] == FORMAT
-            and data["key"] == key
-            and isinstance(strict, dict)
+            isinstance(strict, dict)
             and isinstance(copy, str)
             and "__" not in copy
             and isinstance(formats, list)
             and all(isinstance(f, str) for f in formats)
             and type(limit) is int
-            and data["digest"] == _digest(strict, copy, formats, limit)
         )
         if not ok:
             return None
@@ -187,16 +191,10 @@ def store(key: str, strict: Any, copy: Callable[[Any], Any], limit: int) -> None
     )
     if not same:  # linecache held another Validator's copy meanwhile
         return
-    formats = sorted(STRICT_FORMATS)
-    _cache.write(
-        key,
-        {
-            "format": FORMAT,
-            "key": key,
-            "strict": strict,
-            "copy": source,
-            "formats": formats,
-            "limit": limit,
-            "digest": _digest(strict, source, formats, limit),
-        },
-    )
+    payload = {"strict": strict, "copy": source, "formats": sorted(STRICT_FORMATS), "limit": limit}
+    try:
+        body = json.dumps(payload, allow_nan=False).encode("utf-8", "surrogatepass")
+    except (TypeError, ValueError):
+        return
+    header = json.dumps({"format": FORMAT, "key": key, "digest": _cache.digest(body)})
+    _cache.write_bytes(key, header.encode("ascii") + b"\n" + body)

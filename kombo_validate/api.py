@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .context import Ctx, Path
 from .docorder import document_order
-from .engine import ENGINES
 from .issues import EXCERPT_CHARS, ContextError, PayloadError, Report, clean_report
 from .jsondata import unicode_issues
 from .spec import SpecInfo, load_spec
@@ -35,6 +34,10 @@ if TYPE_CHECKING:
 __all__ = ["Validator", "check", "default_validator", "prepare"]
 
 SpecArg = str | os.PathLike[str] | Mapping[str, Any] | None
+
+#: ``engine.ENGINES``, named here so that a cold start need not import the engine module
+#: (a test checks the two agree)
+ENGINES = ("rust", "python")
 
 
 class _Job(NamedTuple):
@@ -115,6 +118,7 @@ class Validator:
         "_fast",
         "_info",
         "_op",
+        "_sizes",
         "_spec_arg",
         "_walk",
         "engine_name",
@@ -127,6 +131,8 @@ class Validator:
     _engine: Engine
     _fast: FastPath | None
     _dates: AnswerDates
+    #: the attachments' total size warning: (limit, where, the attachment rule's total)
+    _sizes: tuple[int | None, str | None, str]
     #: until the first body it cannot prove: the cached proof (``_artifacts``), the
     #: rest not built yet; then None
     _cold: ColdProof | None
@@ -178,10 +184,13 @@ class Validator:
         from .fastpath import FastPath
         from .operation import Operation
         from .plan import compile_plan
+        from .rules.attachment import DECODED_BYTES
 
         info = self._info
         setattr_ = object.__setattr__
-        setattr_(self, "_op", Operation.from_spec(info))
+        op = Operation.from_spec(info)
+        setattr_(self, "_op", op)
+        setattr_(self, "_sizes", (op.uploads_total_warning, op.uploads, DECODED_BYTES))
         setattr_(self, "_walk", compile_plan(info.request_schema))
         setattr_(self, "_engine", make_engine(info.request_schema, engine))
         # the fast path proves bodies in jsonschema-rs; engine="python" walks every body
@@ -249,17 +258,30 @@ class Validator:
         size warning; the schema engine's details (not for a body past the container
         budget: ``json.too_large`` says it cannot be sent); document order.
         """
-        cold = self._cold
-        if cold is not None:
-            if questions is None and restrictions is None:
+        if questions is None and restrictions is None:  # the commonest call, inlined
+            cold = self._cold
+            if cold is None:
+                fast = self._fast
+                if fast is not None:
+                    wire, proven = fast.prove(body)
+                    if proven:
+                        return clean_report(wire)  # nothing to say, nothing changed
+                    return self._report(body, _NO_JOB, wire, proven, False)
+            else:
                 proof = cold.prove(body)
                 if proof is not None:
                     return clean_report(proof)  # what the built fast path returns for it
-            self._built()
+        self._built()
         job = self._job(questions, restrictions)
         wire, proven, answered = self._prove(body, job)
         if proven and job.restrictions is None and (job.questions is None or answered):
             return clean_report(wire)  # nothing to say, nothing changed
+        return self._report(body, job, wire, proven, answered)
+
+    def _report(
+        self, body: Any, job: _Job, wire: Any, proven: bool | None, answered: bool
+    ) -> Report:
+        """The stages after the proof, for a body it did not take whole (or its answers)."""
         ctx = Ctx()
         exact_keys = proven is not None  # the proof's marshal took the body: no str subclass
         wire, proven = self._walk_unproven(body, wire, proven, ctx)
@@ -342,10 +364,8 @@ class Validator:
             wire[where] = answers
 
     def _size_warning(self, wire: Any, ctx: Ctx) -> None:
-        from .rules.attachment import DECODED_BYTES
-
-        limit, where = self._op.uploads_total_warning, self._op.uploads
-        total = ctx.totals.get(DECODED_BYTES, 0)
+        limit, where, name = self._sizes
+        total = ctx.totals.get(name, 0)
         if limit is None or total <= limit:
             return
         at: Path = (

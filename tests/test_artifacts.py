@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from kombo_validate import Validator, _artifacts, api
+from kombo_validate import Validator, _artifacts, _cache, api
 from kombo_validate.spec import load_spec
 
 
@@ -101,35 +101,36 @@ def test_cold_proof_agrees_with_the_fast_path(cache: Path, example: dict[str, An
     assert proof.prove({"candidate": {"first_name": "\ud800"}}) is None  # a lone surrogate
 
 
-def _rewrite(path: Path, change: Any) -> None:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(json.dumps(data), encoding="utf-8")
+def _rewrite(path: Path, change: Any, redigest: bool = True) -> None:
+    """Change the header and payload of a cache file (the digest recomputed, unless not)."""
+    head, _, body = path.read_bytes().partition(b"\n")
+    header, payload = json.loads(head), json.loads(body)
+    change(header, payload)
+    new_body = json.dumps(payload).encode("utf-8")
+    if redigest:
+        header["digest"] = _cache.digest(new_body)
+    path.write_bytes(json.dumps(header).encode("utf-8") + b"\n" + new_body)
 
 
-def _redigest(data: dict[str, Any]) -> None:
-    data["digest"] = _artifacts._digest(
-        data["strict"], data["copy"], data["formats"], data["limit"]
-    )
+def _foreign_key(header: dict[str, Any], payload: dict[str, Any]) -> None:
+    header["key"] = "fast-1-0.0.0-" + "0" * 32  # another spec's file under this name
 
 
-def _foreign_key(data: dict[str, Any]) -> None:
-    data["key"] = "fast-1-0.0.0-" + "0" * 32
+def _loose_schema(header: dict[str, Any], payload: dict[str, Any]) -> None:
+    payload["strict"] = {}  # would prove anything
 
 
-def _loose_schema(data: dict[str, Any]) -> None:
-    data["strict"] = {}  # would prove anything: the digest no longer matches
+def _loose_foreign(header: dict[str, Any], payload: dict[str, Any]) -> None:
+    payload["strict"]["additionalProperties"] = True
+    header["key"] = "somebody else's"
 
 
-def _loose_schema_redigested(data: dict[str, Any]) -> None:
-    data["strict"]["additionalProperties"] = True
-    data["key"] = "somebody else's"
-    _redigest(data)
+def _dunder_copy(header: dict[str, Any], payload: dict[str, Any]) -> None:
+    payload["copy"] = "def copy_body(value):\n    return value.__class__\n"
 
 
-def _dunder_copy(data: dict[str, Any]) -> None:
-    data["copy"] = "def copy_body(value):\n    return value.__class__\n"
-    _redigest(data)
+def _float_limit(header: dict[str, Any], payload: dict[str, Any]) -> None:
+    payload["limit"] = 1e300
 
 
 @pytest.mark.parametrize(
@@ -139,18 +140,20 @@ def _dunder_copy(data: dict[str, Any]) -> None:
         lambda p: p.write_text("[1, 2]", encoding="utf-8"),
         lambda p: p.write_text(p.read_text(encoding="utf-8")[:-40], encoding="utf-8"),
         lambda p: _rewrite(p, _foreign_key),
-        lambda p: _rewrite(p, _loose_schema),
-        lambda p: _rewrite(p, _loose_schema_redigested),
+        lambda p: _rewrite(p, _loose_schema, redigest=False),
+        lambda p: _rewrite(p, _loose_foreign),
         lambda p: _rewrite(p, _dunder_copy),
+        lambda p: _rewrite(p, _float_limit),
     ],
     ids=[
         "binary",
-        "not-an-object",
+        "not-json",
         "truncated",
         "foreign",
         "tampered",
-        "foreign-redigested",
+        "foreign-tampered",
         "dunder",
+        "limit",
     ],
 )
 def test_corrupt_or_foreign_cache_is_ignored_and_rebuilt(
@@ -186,3 +189,11 @@ def test_cache_off_builds_every_time(
     Validator()
     assert Validator().check(example).ok is True
     assert len(builds) == 2
+
+
+def test_api_names_the_engines_the_engine_module_has() -> None:
+    from kombo_validate import engine
+
+    assert api.ENGINES == engine.ENGINES
+    with pytest.raises(ValueError, match="unknown engine 'go': choose one of rust, python"):
+        Validator(engine="go")
