@@ -10,7 +10,7 @@ this :class:`ColdProof` cannot prove makes the Validator build everything as usu
 
 Never trusted blindly. The file name is a hash of everything the artifacts derive
 from: the spec's loaded content, the package version, this file format, and a
-fingerprint of the code that derives them (sizes and mtimes of the package's
+fingerprint of the code that derives them (sizes and mtimes of all the package's
 modules and of the jsonschema-rs extension), so an edited checkout or an upgraded
 engine misses the cache. The file repeats that key and a BLAKE2b digest of its
 payload: a corrupt, truncated or foreign file is ignored (and rebuilt by the caller). The
@@ -81,9 +81,10 @@ def _fingerprint() -> str:
     """Sizes and mtimes of the package's modules and of the jsonschema-rs extension."""
     import jsonschema_rs
 
-    here = os.path.dirname(os.path.abspath(__file__))
     parts: list[str] = []
-    for folder in (here, os.path.join(here, "rules")):
+    folders = [os.path.dirname(os.path.abspath(__file__))]
+    while folders:
+        folder = folders.pop()
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
@@ -91,7 +92,9 @@ def _fingerprint() -> str:
         for entry in entries:
             if entry.name.endswith(".py"):
                 st = entry.stat()
-                parts.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}")
+                parts.append(f"{entry.path}:{st.st_size}:{st.st_mtime_ns}")
+            elif entry.name != "__pycache__" and entry.is_dir():
+                folders.append(entry.path)
     ext = getattr(getattr(jsonschema_rs, "jsonschema_rs", None), "__file__", None)
     if ext:
         st = os.stat(ext)
