@@ -20,9 +20,11 @@ names a dunder.
 
 from __future__ import annotations
 
+import binascii
 import json
 import marshal
 import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -32,7 +34,7 @@ from ._version import __version__
 __all__ = ["ColdProof", "artifact_key", "load", "store"]
 
 #: bump when the cached structure (or what it means) changes
-FORMAT = "1"
+FORMAT = "2"
 
 #: the only builtins the generated copy uses
 _COPY_BUILTINS = {"type": type, "len": len, "str": str, "dict": dict, "list": list, "tuple": tuple}
@@ -110,7 +112,7 @@ def artifact_key(info: Any) -> str | None:
     fields = {n: getattr(info, n) for n in type(info).__dataclass_fields__ if n != "source"}
     try:
         text = json.dumps(fields, allow_nan=False)
-        code = _fingerprint()
+        code = f"{_fingerprint()}\n{sys.version}"  # the cached bytecode is this Python's
     except (TypeError, ValueError, OSError):
         return None
     name = _cache.digest(
@@ -130,11 +132,28 @@ def _lazy_format(name: str) -> Callable[[str], bool]:
     return check
 
 
+_CODE = type(_lazy_format.__code__)
+
+
+def _names_in(code: Any, source: str) -> bool:
+    """Whether ``code`` is a code object whose every name (and its nested code objects')
+    is written in ``source`` (which holds no dunder): the source's own bytecode."""
+    if type(code) is not _CODE:
+        return False
+    names = (*code.co_names, *code.co_varnames, *code.co_freevars, *code.co_cellvars)
+    # ".0": a comprehension's iterator, named by the compiler
+    if not all(name in source or name[1:].isdigit() for name in names):
+        return False
+    return all(_names_in(c, source) for c in code.co_consts if type(c) is _CODE)
+
+
 def load(key: str) -> ColdProof | None:
     """The :class:`ColdProof` cached under ``key``, or None (absent, corrupt, foreign).
 
     The file is a header line ``{"format", "key", "digest"}`` and the payload
-    ``{"strict", "copy", "formats", "limit"}``, whose bytes the digest is of."""
+    ``{"strict", "copy", "code", "formats", "limit"}``, whose bytes the digest is of;
+    ``code`` is the copy's source compiled (``marshal``, base64), for this Python only
+    (its version is part of the key)."""
     raw = _cache.read_bytes(key)
     if raw is None:
         return None
@@ -149,6 +168,7 @@ def load(key: str) -> ColdProof | None:
             return None
         data = json.loads(body)
         strict, copy, formats, limit = data["strict"], data["copy"], data["formats"], data["limit"]
+        code = marshal.loads(binascii.a2b_base64(data["code"]))
         ok = (
             isinstance(strict, dict)
             and isinstance(copy, str)
@@ -156,12 +176,13 @@ def load(key: str) -> ColdProof | None:
             and isinstance(formats, list)
             and all(isinstance(f, str) for f in formats)
             and type(limit) is int
+            and _names_in(code, copy)
         )
         if not ok:
             return None
         env: dict[str, Any] = {"__builtins__": dict(_COPY_BUILTINS), "LIMIT": limit}
         env["BAIL"] = _Bail
-        exec(compile(copy, "<kombo_validate.plan fast path copy>", "exec"), env)
+        exec(code, env)
         copy_body = env["copy_body"]
         import jsonschema_rs
 
@@ -194,7 +215,13 @@ def store(key: str, strict: Any, copy: Callable[[Any], Any], limit: int) -> None
     )
     if not same:  # linecache held another Validator's copy meanwhile
         return
-    payload = {"strict": strict, "copy": source, "formats": sorted(STRICT_FORMATS), "limit": limit}
+    payload = {
+        "strict": strict,
+        "copy": source,
+        "code": binascii.b2a_base64(marshal.dumps(code), newline=False).decode("ascii"),
+        "formats": sorted(STRICT_FORMATS),
+        "limit": limit,
+    }
     try:
         body = json.dumps(payload, allow_nan=False).encode("utf-8", "surrogatepass")
     except (TypeError, ValueError):

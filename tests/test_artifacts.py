@@ -4,9 +4,11 @@ trusts a corrupt or foreign cache file (it is ignored and rebuilt)."""
 
 from __future__ import annotations
 
+import base64
 import copy
 import dataclasses
 import json
+import marshal
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +131,15 @@ def _dunder_copy(header: dict[str, Any], payload: dict[str, Any]) -> None:
     payload["copy"] = "def copy_body(value):\n    return value.__class__\n"
 
 
+def _foreign_code(header: dict[str, Any], payload: dict[str, Any]) -> None:
+    code = compile("def copy_body(value):\n    return breakpoint_hook(value)\n", "x", "exec")
+    payload["code"] = base64.b64encode(marshal.dumps(code)).decode("ascii")
+
+
+def _not_code(header: dict[str, Any], payload: dict[str, Any]) -> None:
+    payload["code"] = base64.b64encode(marshal.dumps(42)).decode("ascii")
+
+
 def _float_limit(header: dict[str, Any], payload: dict[str, Any]) -> None:
     payload["limit"] = 1e300
 
@@ -144,6 +155,8 @@ def _float_limit(header: dict[str, Any], payload: dict[str, Any]) -> None:
         lambda p: _rewrite(p, _loose_foreign),
         lambda p: _rewrite(p, _dunder_copy),
         lambda p: _rewrite(p, _float_limit),
+        lambda p: _rewrite(p, _foreign_code),
+        lambda p: _rewrite(p, _not_code),
     ],
     ids=[
         "binary",
@@ -154,6 +167,8 @@ def _float_limit(header: dict[str, Any], payload: dict[str, Any]) -> None:
         "foreign-tampered",
         "dunder",
         "limit",
+        "foreign-code",
+        "not-code",
     ],
 )
 def test_corrupt_or_foreign_cache_is_ignored_and_rebuilt(
