@@ -5,11 +5,14 @@ A :class:`~kombo_validate.Validator` proves most bodies with two things only: th
 generated copy of the body and the root *strict* schema in jsonschema-rs
 (``fastpath``). Both are pure data derived from the spec, so they are kept next to
 the dereferenced spec (``_cache``): ``{"strict": schema, "copy": source, ...}``.
-A cold start then imports neither the rules nor the plan compiler; the first body
-this :class:`ColdProof` cannot prove makes the Validator build everything as usual.
+A cold start then imports neither the rules nor the plan compiler, nor even ``spec``
+(the Validator keeps the spec cache's entry and makes its ``SpecInfo`` on first
+need: :func:`spec_info`); the first body this :class:`ColdProof` cannot prove makes
+the Validator build everything as usual.
 
 Never trusted blindly. The file name is a hash of everything the artifacts derive
-from: the spec's loaded content, the package version, this file format, and a
+from: the spec file's bytes and the operation (the spec cache's own name), the
+package version, this file format, this Python's version, and a
 fingerprint of the code that derives them (sizes and mtimes of all the package's
 modules and of the jsonschema-rs extension), so an edited checkout or an upgraded
 engine misses the cache. The file repeats that key and a BLAKE2b digest of its
@@ -31,7 +34,7 @@ from typing import Any
 from . import _cache
 from ._version import __version__
 
-__all__ = ["ColdProof", "artifact_key", "load", "store"]
+__all__ = ["ColdProof", "load", "names", "spec_info", "store"]
 
 #: bump when the cached structure (or what it means) changes
 FORMAT = "2"
@@ -104,21 +107,65 @@ def _fingerprint() -> str:
     return "\n".join(parts)
 
 
-def artifact_key(info: Any) -> str | None:
-    """The cache name of ``info``'s artifacts (a :class:`~kombo_validate.spec.SpecInfo`),
-    or None when they cannot be cached (the cache is off, or the spec is not JSON data)."""
+#: ``spec.SPEC_FILE``, named here so that a cold start need not import ``spec`` (a test
+#: checks :func:`_bundled` finds the file ``spec.bundled_spec_path`` does)
+SPEC_FILE = "create-application.openapi.yaml"
+
+
+def _bundled() -> str | None:
+    """The shipped OpenAPI document, found as ``spec.bundled_spec_path`` finds it."""
+    here = os.path.dirname(os.path.realpath(__file__))
+    for candidate in (
+        os.path.join(here, "_spec", SPEC_FILE),
+        os.path.join(os.path.dirname(here), "spec", SPEC_FILE),
+    ):
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def names(spec: str | os.PathLike[str] | None, operation: str | None) -> tuple[str, str] | None:
+    """(the spec cache's name, the proof's name) for the spec file ``spec`` (None: the
+    bundled one) and ``operation``; None when the cache is off or the file unreadable
+    (the caller then loads the spec as usual, which says why).
+
+    The spec cache's name is the hash of the file's bytes and the operation
+    (``_cache.key``, as ``spec.load_spec`` names it); the proof's adds the code
+    fingerprint and this Python's version."""
     if _cache.cache_dir() is None:
         return None
-    fields = {n: getattr(info, n) for n in type(info).__dataclass_fields__ if n != "source"}
-    try:
-        text = json.dumps(fields, allow_nan=False)
-        code = f"{_fingerprint()}\n{sys.version}"  # the cached bytecode is this Python's
-    except (TypeError, ValueError, OSError):
+    path = _bundled() if spec is None else os.fspath(spec)
+    if path is None:
         return None
-    name = _cache.digest(
-        text.encode("utf-8", "surrogatepass"), code.encode("utf-8", "surrogatepass")
-    )
-    return f"fast-{FORMAT}-{__version__}-{name}"
+    from .files import read_regular
+
+    try:
+        raw = read_regular(path)
+        code = f"{_fingerprint()}\n{sys.version}"  # the cached bytecode is this Python's
+    except OSError:
+        return None
+    spec_name = _cache.key(raw, operation or "")
+    name = _cache.digest(spec_name.encode("ascii"), code.encode("utf-8", "surrogatepass"))
+    return spec_name, f"fast-{FORMAT}-{__version__}-{name}"
+
+
+def spec_info(spec: str | None, operation: str | None, cached: dict[str, Any] | None) -> Any:
+    """The :class:`~kombo_validate.spec.SpecInfo` of ``spec`` (a file path, None: the
+    bundled one) from ``cached``, its spec cache entry read at a cold start (as
+    ``spec.load_spec`` builds it from a cache hit); loaded afresh if that fails."""
+    from pathlib import Path
+
+    from .spec import SpecInfo, bundled_spec_path, load_spec
+
+    if cached is not None:
+        try:
+            path = bundled_spec_path() if spec is None else Path(spec)
+            fields = {**cached, "parameters": tuple(cached["parameters"])}
+            fields["servers"] = tuple(cached["servers"])
+            return SpecInfo(source=str(path), **fields)
+        except (KeyError, TypeError):
+            pass
+    return load_spec(spec, operation=operation)
 
 
 def _lazy_format(name: str) -> Callable[[str], bool]:

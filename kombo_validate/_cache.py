@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 from ._version import __version__
@@ -37,12 +36,13 @@ def digest(*parts: bytes) -> str:
     return hasher.hexdigest()
 
 
-def cache_dir() -> Path | None:
+def cache_dir() -> str | None:
+    """The cache folder, or None when the cache is off (a string: no ``pathlib`` import)."""
     configured = os.environ.get("KOMBO_VALIDATE_CACHE_DIR")
     if configured is not None:
-        return None if configured.lower() in ("", "0", "off", "false", "no") else Path(configured)
+        return None if configured.lower() in ("", "0", "off", "false", "no") else configured
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "kombo_validate"
+    return os.path.join(base, "kombo_validate")
 
 
 def key(raw: bytes, variant: str = "") -> str:
@@ -75,7 +75,8 @@ def read_bytes(name: str) -> bytes | None:
     if folder is None:
         return None
     try:
-        return (folder / f"{name}.json").read_bytes()
+        with open(os.path.join(folder, f"{name}.json"), "rb") as handle:
+            return handle.read()
     except OSError:
         return None
 
@@ -88,10 +89,10 @@ def write_bytes(name: str, data: bytes) -> None:
     try:
         import tempfile  # only to write: a cold start that reads does not need it
 
-        folder.mkdir(parents=True, exist_ok=True)
+        os.makedirs(folder, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.replace(tmp, folder / f"{name}.json")
+        os.replace(tmp, os.path.join(folder, f"{name}.json"))
     except OSError:
         return

@@ -17,7 +17,6 @@ from .context import Ctx, Path
 from .docorder import document_order
 from .issues import EXCERPT_CHARS, ContextError, PayloadError, Report, clean_report
 from .jsondata import unicode_issues
-from .spec import SpecInfo, load_spec
 
 if TYPE_CHECKING:
     from ._artifacts import ColdProof
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
     from .fastpath import FastPath
     from .operation import Operation
     from .plan import Walker
+    from .spec import SpecInfo
 
 # The rules, the plan compiler, the fast path and the schema engine are imported when
 # a Validator is built (``Validator._build``): a cold start whose bodies the cached
@@ -112,6 +112,7 @@ class Validator:
     """
 
     __slots__ = (
+        "_cached",
         "_cold",
         "_dates",
         "_engine",
@@ -124,7 +125,10 @@ class Validator:
         "engine_name",
     )
 
-    _info: SpecInfo
+    #: None until first needed after a cold start (then made from ``_cached``)
+    _info: SpecInfo | None
+    #: a cold start's spec cache entry, until the SpecInfo is made from it
+    _cached: dict[str, Any] | None
     _op: Operation
     _spec_arg: Any
     _walk: Walker
@@ -149,32 +153,58 @@ class Validator:
     ) -> None:
         if engine not in ENGINES:
             raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
-        info = load_spec(spec, operation=operation, validate_spec=validate_spec)
         setattr_ = object.__setattr__
-        setattr_(self, "_info", info)
-        setattr_(self, "_spec_arg", (None if spec is None else _picklable(spec), operation))
         setattr_(self, "engine_name", engine)
         setattr_(self, "_cold", None)
-        if engine == "rust" and fast_path:
-            from . import _artifacts
+        setattr_(self, "_cached", None)
+        names = None
+        if (
+            engine == "rust"
+            and fast_path
+            and not validate_spec
+            and (spec is None or isinstance(spec, (str, os.PathLike)))
+        ):
+            from . import _artifacts, _cache
 
-            key = _artifacts.artifact_key(info)
-            cold = None if key is None else _artifacts.load(key)
-            if cold is not None:  # this spec was built before: the rest on first need
+            names = _artifacts.names(spec, operation)
+            cold = None if names is None else _artifacts.load(names[1])
+            cached = None if cold is None else _cache.read(names[0])  # type: ignore[index]
+            if cold is not None and cached is not None:
+                # this spec file was built before: the SpecInfo and the rest on first need
+                setattr_(self, "_spec_arg", (None if spec is None else os.fspath(spec), operation))
+                setattr_(self, "_info", None)
+                setattr_(self, "_cached", cached)
                 setattr_(self, "_fast", None)
                 setattr_(self, "_cold", cold)
                 return
-            self._build(engine, fast_path)
-            if key is not None:
-                from .fastcopy import generate_copy
-                from .fastpath import MAX_FAST_BYTES
+        from .spec import load_spec
 
-                assert self._fast is not None
-                root = self._fast.root
-                copy = generate_copy(root, MAX_FAST_BYTES)
-                _artifacts.store(key, root.strict, copy, MAX_FAST_BYTES)
-            return
+        setattr_(self, "_info", load_spec(spec, operation=operation, validate_spec=validate_spec))
+        setattr_(self, "_spec_arg", (None if spec is None else _picklable(spec), operation))
         self._build(engine, fast_path)
+        if names is not None:
+            from .fastcopy import generate_copy
+            from .fastpath import MAX_FAST_BYTES
+
+            assert self._fast is not None
+            root = self._fast.root
+            copy = generate_copy(root, MAX_FAST_BYTES)
+            _artifacts.store(names[1], root.strict, copy, MAX_FAST_BYTES)
+
+    def _spec_info(self) -> SpecInfo:
+        """The loaded spec; a cold start makes it from the spec cache's entry it read."""
+        info = self._info
+        if info is None:
+            with _build_lock:
+                info = self._info
+                if info is None:
+                    from ._artifacts import spec_info
+
+                    spec, operation = self._spec_arg
+                    info = spec_info(spec, operation, self._cached)
+                    object.__setattr__(self, "_info", info)
+                    object.__setattr__(self, "_cached", None)
+        return info
 
     def _build(self, engine: str, fast_path: bool) -> None:
         """Everything derived from the spec: the operation's profile, the plan, the
@@ -186,7 +216,7 @@ class Validator:
         from .plan import compile_plan
         from .rules.attachment import DECODED_BYTES
 
-        info = self._info
+        info = self._spec_info()
         setattr_ = object.__setattr__
         op = Operation.from_spec(info)
         setattr_(self, "_op", op)
@@ -217,14 +247,14 @@ class Validator:
     def __repr__(self) -> str:
         self._built()
         return (
-            f"<Validator spec={self._info.source!r} operation={str(self._op)!r} "
+            f"<Validator spec={self._spec_info().source!r} operation={str(self._op)!r} "
             f"engine={self.engine_name!r}>"
         )
 
     @property
     def spec(self) -> SpecInfo:
         """What was loaded from the OpenAPI document (dereferenced schemas, servers)."""
-        return self._info
+        return self._spec_info()
 
     @property
     def operation(self) -> Operation:
@@ -239,7 +269,7 @@ class Validator:
 
     @property
     def request_schema(self) -> dict[str, Any]:
-        return self._info.request_schema
+        return self._spec_info().request_schema
 
     @property
     def answer_dates(self) -> AnswerDates:
@@ -387,7 +417,7 @@ class Validator:
 
             reported = ctx.error_tree()
             for path, code, message in issues_from(
-                self._engine.iter_errors(wire), self._info.request_schema
+                self._engine.iter_errors(wire), self._spec_info().request_schema
             ):
                 if reported.covers(path):
                     continue  # an error at or below it already says what is wrong
@@ -442,7 +472,7 @@ def _rebuild(spec: Any, engine: str, operation: str | None, fast_path: bool) -> 
     return Validator(spec, operation=operation, engine=engine, fast_path=fast_path)
 
 
-_build_lock = threading.Lock()
+_build_lock = threading.RLock()  # a build loads the SpecInfo under it too
 _default: Validator | None = None
 _default_lock = threading.Lock()
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import copy
-import dataclasses
 import json
 import marshal
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any
 import pytest
 
 from kombo_validate import Validator, _artifacts, _cache, api
-from kombo_validate.spec import load_spec
+from kombo_validate.spec import bundled_spec_path, load_spec
 
 
 @pytest.fixture
@@ -49,9 +48,9 @@ def _outcome(report: Any) -> tuple[Any, ...]:
 
 
 def _key() -> str:
-    key = _artifacts.artifact_key(load_spec())
-    assert key is not None
-    return key
+    found = _artifacts.names(None, None)
+    assert found is not None
+    return found[1]
 
 
 def _bad(example: dict[str, Any]) -> dict[str, Any]:
@@ -186,21 +185,53 @@ def test_corrupt_or_foreign_cache_is_ignored_and_rebuilt(
     assert _artifacts.load(_key()) is not None  # and rebuilt
 
 
-def test_key_follows_spec_content_and_code(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    info = load_spec()
-    key = _artifacts.artifact_key(info)
-    assert key is not None and key.startswith("fast-")
-    other = dataclasses.replace(info, summary=info.summary + " (edited)")
-    assert _artifacts.artifact_key(other) not in (None, key)
+def test_names_follow_spec_bytes_operation_and_code(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    found = _artifacts.names(None, None)
+    assert found is not None
+    spec_name, proof = found
+    assert spec_name.startswith("spec-") and proof.startswith("fast-")
+    assert _artifacts.names(None, "PostAtsJobsJobIdApplications") not in (None, found)
+    copy_of = tmp_path / "spec.yaml"
+    copy_of.write_bytes(bundled_spec_path().read_bytes())
+    assert _artifacts.names(copy_of, None) == found  # the same bytes
+    copy_of.write_bytes(bundled_spec_path().read_bytes() + b"\n# edited\n")
+    assert _artifacts.names(copy_of, None) not in (None, found)
+    assert _artifacts.names(tmp_path / "missing.yaml", None) is None
     monkeypatch.setattr(_artifacts, "_fingerprint", lambda: "edited code")
-    assert _artifacts.artifact_key(info) not in (None, key)
+    assert _artifacts.names(None, None) not in (None, found)
+
+
+def test_bundled_spec_found_as_spec_finds_it() -> None:
+    from kombo_validate import spec
+
+    assert _artifacts.SPEC_FILE == spec.SPEC_FILE
+    assert _artifacts._bundled() == str(spec.bundled_spec_path())
+
+
+def test_cold_validator_gives_the_spec_as_loaded(
+    cache: Path, builds: list[int], tmp_path: Path, example: dict[str, Any]
+) -> None:
+    copy_of = tmp_path / "my-spec.yaml"
+    copy_of.write_bytes(bundled_spec_path().read_bytes())
+    for spec_arg in (None, copy_of, str(copy_of)):
+        Validator(spec_arg)
+        built = len(builds)
+        cold = Validator(spec_arg)
+        assert len(builds) == built  # cold
+        assert cold.check(example).ok is True
+        assert cold.spec == load_spec(spec_arg)
+        assert cold.request_schema == load_spec(spec_arg).request_schema
+        assert len(builds) == built  # the spec alone builds nothing
+        assert repr(cold) == repr(Validator(spec_arg, fast_path=False))
 
 
 def test_cache_off_builds_every_time(
     monkeypatch: pytest.MonkeyPatch, builds: list[int], example: dict[str, Any]
 ) -> None:
     monkeypatch.setenv("KOMBO_VALIDATE_CACHE_DIR", "off")
-    assert _artifacts.artifact_key(load_spec()) is None
+    assert _artifacts.names(None, None) is None
     Validator()
     assert Validator().check(example).ok is True
     assert len(builds) == 2
