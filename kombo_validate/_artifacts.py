@@ -3,8 +3,8 @@ without compiling the plan.
 
 A :class:`~kombo_validate.Validator` proves most bodies with two things only: the
 generated copy of the body and the root *strict* schema in jsonschema-rs
-(``fastpath``). Both are pure data derived from the spec, so they are kept next to
-the dereferenced spec (``_cache``): ``{"strict": schema, "copy": source, ...}``.
+(``fastpath``). Both are derived from the spec alone, so they are kept next to the
+dereferenced spec (``_cache``): the strict schema, the copy's source and bytecode.
 A cold start then imports neither the rules nor the plan compiler, nor even ``spec``
 (the Validator keeps the spec cache's entry and makes its ``SpecInfo`` on first
 need: :func:`spec_info`); the first body this :class:`ColdProof` cannot prove makes
@@ -16,9 +16,9 @@ package version, this file format, this Python's version, and a
 fingerprint of the code that derives them (sizes and mtimes of all the package's
 modules and of the jsonschema-rs extension), so an edited checkout or an upgraded
 engine misses the cache. The file repeats that key and a BLAKE2b digest of its
-payload: a corrupt, truncated or foreign file is ignored (and rebuilt by the caller). The
-copy's source runs with no builtins but the six it uses, and is refused if it
-names a dunder.
+payload: a corrupt, truncated or foreign file is ignored (and rebuilt by the caller).
+The copy is refused if its source names a dunder or its cached bytecode names
+anything its source does not, and runs with no builtins but the six it uses.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import binascii
 import json
 import marshal
 import os
+import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -38,6 +39,10 @@ __all__ = ["ColdProof", "load", "names", "spec_info", "store"]
 
 #: bump when the cached structure (or what it means) changes
 FORMAT = "2"
+
+#: a lone surrogate as marshal writes it (``fastpath._SURROGATE``): ED A0–BF; valid UTF-8
+#: never holds these bytes, a number or a length may
+_SURROGATE = re.compile(b"\xed[\xa0-\xbf]").search
 
 #: the only builtins the generated copy uses
 _COPY_BUILTINS = {"type": type, "len": len, "str": str, "dict": dict, "list": list, "tuple": tuple}
@@ -51,8 +56,8 @@ class ColdProof:
     """The fast path's proof of a whole body, from the cached artifacts: the wire copy
     when the body is proven (exactly what the built Validator returns for it), else
     None — the caller then builds the Validator and asks its fast path. It only ever
-    answers for a body the fast path proves the same way: a body with a lone
-    surrogate byte pattern, or not plain data, is left to the full machinery."""
+    answers for a body the fast path proves the same way: a body whose marshalled bytes
+    may hold a lone surrogate, or not plain data, is left to the full machinery."""
 
     __slots__ = ("_copy", "_limit", "_valid")
 
@@ -72,8 +77,8 @@ class ColdProof:
             data = marshal.dumps(body)
         except Exception:
             return None
-        if len(data) > self._limit or 0xED in data:  # 0xED: maybe a lone surrogate
-            return None
+        if len(data) > self._limit or (0xED in data and _SURROGATE(data) is not None):
+            return None  # maybe a lone surrogate: the built fast path looks closer
         try:
             if self._valid(wire):
                 return wire

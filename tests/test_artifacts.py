@@ -100,6 +100,11 @@ def test_cold_proof_agrees_with_the_fast_path(cache: Path, example: dict[str, An
     assert proof.prove(_bad(example)) is None
     assert proof.prove({"candidate": ("tuple",)}) is None  # not plain JSON: the full walk
     assert proof.prove({"candidate": {"first_name": "\ud800"}}) is None  # a lone surrogate
+    hangul = copy.deepcopy(example)
+    hangul["candidate"]["first_name"] = "\ud7a3"  # UTF-8 ED 9E A3: an ED byte, no surrogate
+    report = built.check(hangul)
+    assert report.ok and report.changes == ()
+    assert proof.prove(hangul) == report.body
 
 
 def _rewrite(path: Path, change: Any, redigest: bool = True) -> None:
