@@ -9,57 +9,90 @@ the cache is ignored: the spec is then simply loaded from the file.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from ._version import __version__
 
-__all__ = ["cache_dir", "key", "read", "write"]
+try:  # CPython's own BLAKE2: hashlib would load OpenSSL first (~5 ms of a cold start)
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # pragma: no cover - another Python
+    from hashlib import blake2b as _blake2b
+
+__all__ = ["cache_dir", "digest", "key", "read", "read_bytes", "write", "write_bytes"]
 
 #: bump when the cached structure changes
 FORMAT = "3"  # 3: a $ref cycle kept as $defs (recursive schemas)
 
 
-def cache_dir() -> Path | None:
+def digest(*parts: bytes) -> str:
+    """A 128-bit BLAKE2b hex digest of ``parts`` (each ended by a NUL, so the split
+    between them counts): cache names and content checksums."""
+    hasher = _blake2b(digest_size=16)
+    for part in parts:
+        hasher.update(part)
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+def cache_dir() -> str | None:
+    """The cache folder, or None when the cache is off (a string: no ``pathlib`` import)."""
     configured = os.environ.get("KOMBO_VALIDATE_CACHE_DIR")
     if configured is not None:
-        return None if configured.lower() in ("", "0", "off", "false", "no") else Path(configured)
+        return None if configured.lower() in ("", "0", "off", "false", "no") else configured
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "kombo_validate"
+    return os.path.join(base, "kombo_validate")
 
 
 def key(raw: bytes, variant: str = "") -> str:
     """The cache file name for a spec's bytes (and ``variant``: the operation read)."""
-    hasher = hashlib.sha256(raw)
-    hasher.update(b"\0" + variant.encode("utf-8", "surrogatepass"))
-    return f"spec-{FORMAT}-{__version__}-{hasher.hexdigest()[:32]}"
+    return f"spec-{FORMAT}-{__version__}-{digest(raw, variant.encode('utf-8', 'surrogatepass'))}"
 
 
 def read(name: str) -> dict[str, Any] | None:
-    folder = cache_dir()
-    if folder is None:
+    raw = read_bytes(name)
+    if raw is None:
         return None
     try:
-        data = json.loads((folder / f"{name}.json").read_bytes())
-    except (OSError, ValueError):
+        data = json.loads(raw)
+    except ValueError:
         return None
     return data if isinstance(data, dict) else None
 
 
 def write(name: str, data: dict[str, Any]) -> None:
+    try:
+        text = json.dumps(data, allow_nan=False)
+    except (TypeError, ValueError):
+        return
+    write_bytes(name, text.encode("utf-8", "surrogatepass"))
+
+
+def read_bytes(name: str) -> bytes | None:
+    """The bytes of the cache file ``name`` (None: the cache is off, or no such file)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        with open(os.path.join(folder, f"{name}.json"), "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def write_bytes(name: str, data: bytes) -> None:
+    """Write the cache file ``name`` atomically (a temporary file, then a rename)."""
     folder = cache_dir()
     if folder is None:
         return
     try:
-        text = json.dumps(data, allow_nan=False)
-        folder.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only to write: a cold start that reads does not need it
+
+        os.makedirs(folder, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, folder / f"{name}.json")
-    except (OSError, TypeError, ValueError):
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, os.path.join(folder, f"{name}.json"))
+    except OSError:
         return

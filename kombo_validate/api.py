@@ -11,24 +11,33 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .answer_dates import AnswerDates
 from .context import Ctx, Path
 from .docorder import document_order
-from .engine import ENGINES, Engine, make_engine
-from .fastpath import FastPath
 from .issues import EXCERPT_CHARS, ContextError, PayloadError, Report, clean_report
 from .jsondata import unicode_issues
-from .operation import Operation
-from .plan import Walker, compile_plan
-from .rules.attachment import DECODED_BYTES
-from .schema_errors import issues_from
-from .spec import SpecInfo, load_spec
+
+if TYPE_CHECKING:
+    from ._artifacts import ColdProof
+    from .answer_dates import AnswerDates
+    from .engine import Engine
+    from .fastpath import FastPath
+    from .operation import Operation
+    from .plan import Walker
+    from .spec import SpecInfo
+
+# The rules, the plan compiler, the fast path and the schema engine are imported when
+# a Validator is built (``Validator._build``): a cold start whose bodies the cached
+# proof takes (``_artifacts``) never imports them.
 
 __all__ = ["Validator", "check", "default_validator", "prepare"]
 
 SpecArg = str | os.PathLike[str] | Mapping[str, Any] | None
+
+#: ``engine.ENGINES``, named here so that a cold start need not import the engine module
+#: (a test checks the two agree)
+ENGINES = ("rust", "python")
 
 
 class _Job(NamedTuple):
@@ -103,23 +112,34 @@ class Validator:
     """
 
     __slots__ = (
+        "_cached",
+        "_cold",
         "_dates",
         "_engine",
         "_fast",
         "_info",
         "_op",
+        "_sizes",
         "_spec_arg",
         "_walk",
         "engine_name",
     )
 
-    _info: SpecInfo
+    #: None until first needed after a cold start (then made from ``_cached``)
+    _info: SpecInfo | None
+    #: a cold start's spec cache entry, until the SpecInfo is made from it
+    _cached: dict[str, Any] | None
     _op: Operation
     _spec_arg: Any
     _walk: Walker
     _engine: Engine
     _fast: FastPath | None
     _dates: AnswerDates
+    #: the attachments' total size warning: (limit, where, the attachment rule's total)
+    _sizes: tuple[int | None, str | None, str]
+    #: until the first body it cannot prove: the cached proof (``_artifacts``), the
+    #: rest not built yet; then None
+    _cold: ColdProof | None
     engine_name: str
 
     def __init__(
@@ -133,12 +153,74 @@ class Validator:
     ) -> None:
         if engine not in ENGINES:
             raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
-        info = load_spec(spec, operation=operation, validate_spec=validate_spec)
         setattr_ = object.__setattr__
-        setattr_(self, "_info", info)
-        setattr_(self, "_op", Operation.from_spec(info))
-        setattr_(self, "_spec_arg", (None if spec is None else _picklable(spec), operation))
         setattr_(self, "engine_name", engine)
+        setattr_(self, "_cold", None)
+        setattr_(self, "_cached", None)
+        names = None
+        if (
+            engine == "rust"
+            and fast_path
+            and not validate_spec
+            and (spec is None or isinstance(spec, (str, os.PathLike)))
+        ):
+            from . import _artifacts, _cache
+
+            names = _artifacts.names(spec, operation)
+            cold = None if names is None else _artifacts.load(names[1])
+            cached = None if cold is None else _cache.read(names[0])  # type: ignore[index]
+            if cold is not None and cached is not None:
+                # this spec file was built before: the SpecInfo and the rest on first need
+                setattr_(self, "_spec_arg", (None if spec is None else os.fspath(spec), operation))
+                setattr_(self, "_info", None)
+                setattr_(self, "_cached", cached)
+                setattr_(self, "_fast", None)
+                setattr_(self, "_cold", cold)
+                return
+        from .spec import load_spec
+
+        setattr_(self, "_info", load_spec(spec, operation=operation, validate_spec=validate_spec))
+        setattr_(self, "_spec_arg", (None if spec is None else _picklable(spec), operation))
+        self._build(engine, fast_path)
+        if names is not None:
+            from .fastcopy import generate_copy
+            from .fastpath import MAX_FAST_BYTES
+
+            assert self._fast is not None
+            root = self._fast.root
+            copy = generate_copy(root, MAX_FAST_BYTES)
+            _artifacts.store(names[1], root.strict, copy, MAX_FAST_BYTES)
+
+    def _spec_info(self) -> SpecInfo:
+        """The loaded spec; a cold start makes it from the spec cache's entry it read."""
+        info = self._info
+        if info is None:
+            with _build_lock:
+                info = self._info
+                if info is None:
+                    from ._artifacts import spec_info
+
+                    spec, operation = self._spec_arg
+                    info = spec_info(spec, operation, self._cached)
+                    object.__setattr__(self, "_info", info)
+                    object.__setattr__(self, "_cached", None)
+        return info
+
+    def _build(self, engine: str, fast_path: bool) -> None:
+        """Everything derived from the spec: the operation's profile, the plan, the
+        schema engine, the fast path, the DATE answers' rule."""
+        from .answer_dates import AnswerDates
+        from .engine import make_engine
+        from .fastpath import FastPath
+        from .operation import Operation
+        from .plan import compile_plan
+        from .rules.attachment import DECODED_BYTES
+
+        info = self._spec_info()
+        setattr_ = object.__setattr__
+        op = Operation.from_spec(info)
+        setattr_(self, "_op", op)
+        setattr_(self, "_sizes", (op.uploads_total_warning, op.uploads, DECODED_BYTES))
         setattr_(self, "_walk", compile_plan(info.request_schema))
         setattr_(self, "_engine", make_engine(info.request_schema, engine))
         # the fast path proves bodies in jsonschema-rs; engine="python" walks every body
@@ -146,41 +228,53 @@ class Validator:
         setattr_(self, "_fast", fast)
         setattr_(self, "_dates", AnswerDates(info.request_schema))
 
+    def _built(self) -> None:
+        """Build what the cached proof let a cold start skip (once; thread-safe)."""
+        if self._cold is None:
+            return
+        with _build_lock:
+            if self._cold is not None:
+                self._build(self.engine_name, True)
+                object.__setattr__(self, "_cold", None)
+
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Validator is immutable")
 
     def __reduce__(self) -> tuple[Any, ...]:
         spec, operation = self._spec_arg
-        return (_rebuild, (spec, self.engine_name, operation, self._fast is not None))
+        return (_rebuild, (spec, self.engine_name, operation, self.fast_path))
 
     def __repr__(self) -> str:
+        self._built()
         return (
-            f"<Validator spec={self._info.source!r} operation={str(self._op)!r} "
+            f"<Validator spec={self._spec_info().source!r} operation={str(self._op)!r} "
             f"engine={self.engine_name!r}>"
         )
 
     @property
     def spec(self) -> SpecInfo:
         """What was loaded from the OpenAPI document (dereferenced schemas, servers)."""
-        return self._info
+        return self._spec_info()
 
     @property
     def operation(self) -> Operation:
         """The operation's profile (``str()`` of it: ``"POST /ats/jobs/{job_id}/applications"``)."""
+        self._built()
         return self._op
 
     @property
     def fast_path(self) -> bool:
         """Whether bodies are first proven wire-ready in jsonschema-rs."""
-        return self._fast is not None
+        return self._cold is not None or self._fast is not None
 
     @property
     def request_schema(self) -> dict[str, Any]:
-        return self._info.request_schema
+        return self._spec_info().request_schema
 
     @property
     def answer_dates(self) -> AnswerDates:
         """How DATE screening answers are checked: by this spec's own date rule."""
+        self._built()
         return self._dates
 
     def check(self, body: Any, *, questions: Any = None, restrictions: Any = None) -> Report:
@@ -194,10 +288,30 @@ class Validator:
         size warning; the schema engine's details (not for a body past the container
         budget: ``json.too_large`` says it cannot be sent); document order.
         """
+        if questions is None and restrictions is None:  # the commonest call, inlined
+            cold = self._cold
+            if cold is None:
+                fast = self._fast
+                if fast is not None:
+                    wire, proven = fast.prove(body)
+                    if proven:
+                        return clean_report(wire)  # nothing to say, nothing changed
+                    return self._report(body, _NO_JOB, wire, proven, False)
+            else:
+                proof = cold.prove(body)
+                if proof is not None:
+                    return clean_report(proof)  # what the built fast path returns for it
+        self._built()
         job = self._job(questions, restrictions)
         wire, proven, answered = self._prove(body, job)
         if proven and job.restrictions is None and (job.questions is None or answered):
             return clean_report(wire)  # nothing to say, nothing changed
+        return self._report(body, job, wire, proven, answered)
+
+    def _report(
+        self, body: Any, job: _Job, wire: Any, proven: bool | None, answered: bool
+    ) -> Report:
+        """The stages after the proof, for a body it did not take whole (or its answers)."""
         ctx = Ctx()
         exact_keys = proven is not None  # the proof's marshal took the body: no str subclass
         wire, proven = self._walk_unproven(body, wire, proven, ctx)
@@ -280,8 +394,8 @@ class Validator:
             wire[where] = answers
 
     def _size_warning(self, wire: Any, ctx: Ctx) -> None:
-        limit, where = self._op.uploads_total_warning, self._op.uploads
-        total = ctx.totals.get(DECODED_BYTES, 0)
+        limit, where, name = self._sizes
+        total = ctx.totals.get(name, 0)
         if limit is None or total <= limit:
             return
         at: Path = (
@@ -299,9 +413,11 @@ class Validator:
             wire = _without_huge_reported(wire, ctx)
             if self._engine.is_valid(wire):
                 return
+            from .schema_errors import issues_from
+
             reported = ctx.error_tree()
             for path, code, message in issues_from(
-                self._engine.iter_errors(wire), self._info.request_schema
+                self._engine.iter_errors(wire), self._spec_info().request_schema
             ):
                 if reported.covers(path):
                     continue  # an error at or below it already says what is wrong
@@ -356,6 +472,7 @@ def _rebuild(spec: Any, engine: str, operation: str | None, fast_path: bool) -> 
     return Validator(spec, operation=operation, engine=engine, fast_path=fast_path)
 
 
+_build_lock = threading.RLock()  # a build loads the SpecInfo under it too
 _default: Validator | None = None
 _default_lock = threading.Lock()
 

@@ -354,15 +354,17 @@ class Report:
 
 
 _set_report = {name: vars(Report)[name].__set__ for name in Report.__slots__}
+_set_issues, _set_changes, _set_body = (_set_report[n] for n in ("issues", "changes", "body"))
+_new_object = object.__new__
 
 
 def clean_report(body: dict[str, Any]) -> Report:
     """``Report((), (), body)`` for a body with nothing to say (the fast path), built
     through the slots: ``__init__``'s conversions and error scan have nothing to do."""
-    report: Report = object.__new__(Report)
-    _set_report["issues"](report, ())
-    _set_report["changes"](report, ())
-    _set_report["body"](report, body)
+    report: Report = _new_object(Report)
+    _set_issues(report, ())
+    _set_changes(report, ())
+    _set_body(report, body)
     return report
 
 

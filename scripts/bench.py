@@ -454,7 +454,7 @@ def hot_rows(s: Settings, kv: Any, why: str) -> list[Row]:
             key,
             (lambda: rs_validator.is_valid(body)) if rs_validator else None,
             RS_NAME,
-            None,
+            targets.get("floor"),
             lambda: f"peer: is_valid={rs_validator.is_valid(body)}",
             rs_why,
         )
@@ -463,7 +463,7 @@ def hot_rows(s: Settings, kv: Any, why: str) -> list[Row]:
         return call(key) if kv is not None else None
 
     # (a) the spec example
-    vs_peers("example", "example", {"sdk": 1 / 3, "jsonschema": 1 / 25})
+    vs_peers("example", "example", {"sdk": 1 / 4, "jsonschema": 1 / 25, "floor": 4.0})
     # (b) the large body with its 30 questions
     vs_peers("large+30q", "large", {"sdk": 1 / 3})
     row(
@@ -526,7 +526,7 @@ def hot_rows(s: Settings, kv: Any, why: str) -> list[Row]:
         "bad",
         ours("example"),
         "check() on the spec example",
-        2.0,
+        2.5,
         lambda: _defects_note(call("bad")),
         why,
     )
@@ -565,6 +565,9 @@ def cold_rows(s: Settings, kv: Any, why: str) -> list[Row]:
     if sdk is None:
         return [skip("cold", what, sdk_why, target=1 / 2)]
     ex = repr(bodies.example())
+    import bench_cold
+
+    bench_cold.ensure_bytecode(ROOT / "kombo_validate")  # as installed: from bytecode
     ours_cmd = [sys.executable, "-c", f"import kombo_validate as k; k.check({ex})"]
     peer_cmd = [
         sys.executable,
@@ -590,7 +593,30 @@ def cold_rows(s: Settings, kv: Any, why: str) -> list[Row]:
     ).settle()
     if s.profile and row.status == "FAIL":
         row.profile_text = importtime_profile(ours_cmd[-1], env)
-    return [row]
+    return [row, *_startup_rows(s, env, ex)]
+
+
+def _startup_rows(s: Settings, env: dict[str, str], ex: str) -> list[Row]:
+    """import + check and ``lint one.json``, each against ``python -c pass``."""
+    import bench_cold
+
+    with tempfile.TemporaryDirectory(prefix="kombo-bench-") as tmp:
+        one = Path(tmp) / "one.json"
+        one.write_text(json.dumps(bodies.example(), indent=2) + "\n", encoding="utf-8")
+        rows = bench_cold.startup_rows(s, env, ROOT, ex, one, Row, skip, tail)
+    if s.profile:
+        for row in rows:
+            if row.status == "FAIL" and "import + check" in row.what:
+                row.profile_text = importtime_profile(
+                    f"import kombo_validate as k; k.check({ex})", env
+                )
+            elif row.status == "FAIL":
+                row.profile_text = importtime_profile(
+                    "import sys; from kombo_validate.cli import main; "
+                    f"sys.exit(main(['lint', {str(one)!r}]))",
+                    env,
+                )
+    return rows
 
 
 def importtime_profile(code: str, env: dict[str, str], top: int = 25) -> str:
@@ -785,115 +811,114 @@ def _timed_runs(cmds: list[list[str]], runs: int, **kw: Any) -> tuple[float, lis
     return statistics.median(totals), problems
 
 
+def _cli_sizes(s: Settings) -> tuple[tuple[int, float], ...]:
+    """(fixtures, target) of the rows against check-jsonschema: 1,000 (≥ 5×) and 10,000
+    (≥ 10×) in a full run, ``s.fixtures`` (≥ 5×) with ``--quick``."""
+    if s.fixtures >= 10_000:
+        return ((1_000, 5.0), (s.fixtures, 10.0))
+    return ((s.fixtures, 5.0),)
+
+
 def cli_rows(s: Settings, kv: Any, why: str) -> list[Row]:
-    vs_peer = f"lint {s.fixtures} fixtures --quiet vs check-jsonschema (files/s)"
-    vs_jobs = f"lint {s.fixtures} fixtures: --jobs 2 vs --jobs 1 (files/s)"
-    if kv is None:
-        return [
-            skip("cli", vs_peer, why, "files/s", target=5.0, higher_is_better=True),
-            skip("cli", vs_jobs, why, "files/s", target=1.6, higher_is_better=True),
+    import bench_cold
+
+    def vs_peer(n: int) -> str:
+        return f"lint {n:,} fixtures --quiet vs check-jsonschema (files/s)"
+
+    def skipped(reason: str) -> list[Row]:
+        rows = [
+            skip("cli", vs_peer(n), reason, "files/s", target=t, higher_is_better=True)
+            for n, t in _cli_sizes(s)
         ]
+        what = "lint fixtures: --jobs 2 vs --jobs 1 (files/s)"
+        return [*rows, skip("cli", what, reason, "files/s", target=1.7, higher_is_better=True)]
+
+    if kv is None:
+        return skipped(why)
     env = sub_env()
+    bench_cold.ensure_bytecode(ROOT / "kombo_validate")
     lint = [sys.executable, "-m", "kombo_validate", "lint"]
     probe = subprocess.run([*lint, "--help"], capture_output=True, text=True, env=env, cwd=ROOT)
     if probe.returncode != 0:
-        reason = f"CLI not available: lint --help exited {probe.returncode}: {tail(probe.stderr)}"
-        return [
-            skip("cli", vs_peer, reason, "files/s", target=5.0, higher_is_better=True),
-            skip("cli", vs_jobs, reason, "files/s", target=1.6, higher_is_better=True),
-        ]
+        return skipped(
+            f"CLI not available: lint --help exited {probe.returncode}: {tail(probe.stderr)}"
+        )
 
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="kombo-bench-") as tmp:
         tmpdir = Path(tmp)
-        fixtures = tmpdir / "fixtures"
-        bodies.write_fixtures(fixtures, s.fixtures)
-        n = s.fixtures
-
-        def rate(cmd: list[str], name: str) -> tuple[float, str]:
-            seconds, problems = _timed_runs([cmd], s.cli_runs, env=env, cwd=tmpdir)
-            note = f"{name}: {seconds:.2f} s"
-            if problems:
-                note += f" ({problems[0]})"
-            return n / seconds, note
-
-        default_rate, default_note = rate([*lint, str(fixtures), "--quiet"], "default")
-        j1_rate, j1_note = rate([*lint, str(fixtures), "--quiet", "--jobs", "1"], "--jobs 1")
-        j2_rate, j2_note = rate([*lint, str(fixtures), "--quiet", "--jobs", "2"], "--jobs 2")
-
-        if importlib.util.find_spec("check_jsonschema") is None:
-            reason = "check-jsonschema not installed"
-            rows.append(skip("cli", vs_peer, reason, "files/s", target=5.0, higher_is_better=True))
-        else:
-            schema_file = tmpdir / "schema.json"
-            schema_file.write_text(json.dumps(bodies.request_schema()), encoding="utf-8")
-            # The spec's date fields say format: date-time yet its own example sends a
-            # date: the pattern wins (core issue), so the peer's date-time check is off.
-            cj = [
-                sys.executable,
-                "-m",
-                "check_jsonschema",
-                "--disable-formats",
-                "date-time",
-                "--schemafile",
-                str(schema_file),
-            ]
-            names = sorted(p.name for p in fixtures.iterdir())
-            batches = _batches(names, sum(len(a) + 9 for a in cj))
-            seconds, problems = _timed_runs(
-                [[*cj, *batch] for batch in batches], s.cli_runs, env=env, cwd=fixtures
-            )
-            note = (
-                f"{default_note}, check-jsonschema {seconds:.2f} s in {len(batches)} call(s)"
-                f"; --jobs 1 ratio {j1_rate / (n / seconds):.2f}"
-            )
-            if problems:
-                note += f" (check-jsonschema {problems[0]})"
-            rows.append(
-                Row(
-                    "cli",
-                    vs_peer,
-                    unit="files/s",
-                    ours=default_rate,
-                    peer=n / seconds,
-                    peer_name="check-jsonschema --schemafile schema.json FILES",
-                    target=5.0,
-                    higher_is_better=True,
-                    note=note,
-                ).settle()
-            )
+        for n, target in _cli_sizes(s):
+            rows.append(_vs_check_jsonschema(s, env, tmpdir, lint, n, target, vs_peer(n)))
         rows.append(
-            Row(
+            guarded(
                 "cli",
-                vs_jobs,
-                unit="files/s",
-                ours=j2_rate,
-                peer=j1_rate,
-                peer_name="kombo-validate lint --jobs 1",
-                target=1.6,
-                higher_is_better=True,
-                note=f"{j2_note}, {j1_note}; {machine()['usable_cores']} usable cores",
-            ).settle()
+                "lint fixtures: --jobs 2 vs --jobs 1 (files/s)",
+                lambda: bench_cold.jobs_row(
+                    s, env, tmpdir, bodies.write_fixtures, Row, skip, machine()["usable_cores"]
+                ),
+                1.7,
+            )
         )
-        if s.profile:  # the whole --jobs 1 run; the parent process of --jobs 2
-            for row, jobs in zip(rows, ("1", "2") if len(rows) == 2 else ("2",), strict=True):
-                if row.status == "FAIL":
-                    row.profile_text = f"lint --jobs {jobs}, main process only:\n" + (
-                        cprofile_command(
-                            [
-                                "-m",
-                                "kombo_validate",
-                                "lint",
-                                str(fixtures),
-                                "--quiet",
-                                "--jobs",
-                                jobs,
-                            ],
-                            env,
-                            tmpdir,
-                        )
-                    )
     return rows
+
+
+def _vs_check_jsonschema(
+    s: Settings,
+    env: dict[str, str],
+    tmpdir: Path,
+    lint: list[str],
+    n: int,
+    target: float,
+    what: str,
+) -> Row:
+    """``lint N fixtures --quiet`` beside check-jsonschema on the same files (files/s)."""
+    fixtures = tmpdir / f"fixtures-{n}"
+    bodies.write_fixtures(fixtures, n)
+    if importlib.util.find_spec("check_jsonschema") is None:
+        return skip("cli", what, "check-jsonschema not installed", "files/s", target=target)
+    ours, problems = _timed_runs(
+        [[*lint, str(fixtures), "--quiet"]], s.cli_runs, env=env, cwd=tmpdir
+    )
+    schema_file = tmpdir / "schema.json"
+    schema_file.write_text(json.dumps(bodies.request_schema()), encoding="utf-8")
+    # The spec's date fields say format: date-time yet its own example sends a
+    # date: the pattern wins (core issue), so the peer's date-time check is off.
+    cj = [
+        sys.executable,
+        "-m",
+        "check_jsonschema",
+        "--disable-formats",
+        "date-time",
+        "--schemafile",
+        str(schema_file),
+    ]
+    names = sorted(p.name for p in fixtures.iterdir())
+    batches = _batches(names, sum(len(a) + 9 for a in cj))
+    seconds, peer_problems = _timed_runs(
+        [[*cj, *batch] for batch in batches], s.cli_runs, env=env, cwd=fixtures
+    )
+    note = f"ours {ours:.2f} s, check-jsonschema {seconds:.2f} s in {len(batches)} call(s)"
+    if problems:
+        note += f" (ours {problems[0]})"
+    if peer_problems:
+        note += f" (check-jsonschema {peer_problems[0]})"
+    row = Row(
+        "cli",
+        what,
+        unit="files/s",
+        ours=n / ours,
+        peer=n / seconds,
+        peer_name="check-jsonschema --schemafile schema.json FILES",
+        target=target,
+        higher_is_better=True,
+        note=note,
+    ).settle()
+    if s.profile and row.status == "FAIL":
+        args = ["-m", "kombo_validate", "lint", str(fixtures), "--quiet"]
+        row.profile_text = "lint --jobs default, main process only:\n" + cprofile_command(
+            args, env, tmpdir
+        )
+    return row
 
 
 # ----------------------------------------------------------------------------- rows: scaling

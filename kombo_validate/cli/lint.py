@@ -131,11 +131,13 @@ def check_document(doc: Document, path: str, validator: Any = None) -> tuple[lis
         if _State.options.response:
             report = _check_response(doc.data, validator)
         else:
-            op = validator.operation
+            questions, restrictions = _State.questions, _State.restrictions
+            if questions is not None or restrictions is not None:
+                op = validator.operation  # (a Validator builds it on first need)
+                questions = questions if op.answers is not None else None
+                restrictions = restrictions if op.uploads is not None else None
             report = validator.check(
-                payload(doc, validator),
-                questions=_State.questions if op.answers is not None else None,
-                restrictions=_State.restrictions if op.uploads is not None else None,
+                payload(doc, validator), questions=questions, restrictions=restrictions
             )
     except Exception as exc:  # a validator bug must not hide the other files' results
         line, column = doc.locate("")
@@ -363,6 +365,16 @@ def lint_files(files: Sequence[str], state: State, jobs: int) -> Iterator[FileRe
     gc.freeze()  # forked workers then do not touch (copy) the parent's objects when collecting
     try:
         with ProcessPoolExecutor(jobs, initializer=init_worker, initargs=(state,)) as pool:
-            yield from pool.map(lint_file, files, chunksize=chunksize)
+            for result in pool.map(_lint_file_compact, files, chunksize=chunksize):
+                yield FileResult([], [], False, result) if isinstance(result, int) else result
     finally:
         gc.unfreeze()
+
+
+def _lint_file_compact(path: str) -> FileResult | int:
+    """:func:`lint_file` in a worker: a file with nothing to say comes back as its count
+    of payloads (an int pickles in a few bytes; :func:`lint_files` makes the result)."""
+    result = lint_file(path)
+    if not result.findings and not result.notes and not result.fixed:
+        return result.payloads
+    return result

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
 
 from .loaders import INPUT_FORMATS, is_stdin
 from .reporters import REPORTERS
@@ -19,25 +18,67 @@ PROG = "kombo-validate"
 COMMAND_NAMES = ("lint", "check", "prepare", "spec", "schema", "serve")
 
 
-@dataclass
 class Options:
+    """The parsed command line (a plain class: ``dataclasses`` would import ``inspect``,
+    some 10 ms of a cold start)."""
+
+    #: the fields, in order, with their defaults (``extra`` gets a fresh dict)
+    FIELDS: ClassVar[Mapping[str, Any]] = {
+        "paths": None,  # a fresh list
+        "file": None,
+        "questions": None,
+        "restrictions": None,
+        "job_id": None,
+        "spec": None,
+        "format": "text",
+        "strict": False,
+        "fix": False,
+        "jobs": 1,
+        "quiet": False,
+        "response": False,
+        "input_format": None,
+        "operation": None,
+    }
+
     command: str
-    paths: list[str] = field(default_factory=list)
-    file: str | None = None
-    questions: str | None = None
-    restrictions: str | None = None
-    job_id: str | None = None
-    spec: str | None = None
-    format: str = "text"
-    strict: bool = False
-    fix: bool = False
-    jobs: int = 1
-    quiet: bool = False
-    response: bool = False
-    input_format: str | None = None
-    operation: str | None = None
+    paths: list[str]
+    file: str | None
+    questions: str | None
+    restrictions: str | None
+    job_id: str | None
+    spec: str | None
+    format: str
+    strict: bool
+    fix: bool
+    jobs: int
+    quiet: bool
+    response: bool
+    input_format: str | None
+    operation: str | None
     #: a command's own options that Options has no field for (serve's)
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any]
+
+    def __init__(self, command: str, **values: Any) -> None:
+        unknown = set(values) - set(self.FIELDS) - {"extra"}
+        if unknown:
+            raise TypeError(f"Options got unexpected fields: {', '.join(sorted(unknown))}")
+        self.command = command
+        for name, default in self.FIELDS.items():
+            setattr(self, name, values.get(name, default))
+        if self.paths is None:
+            self.paths = []
+        self.extra = values.get("extra", {})
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{n}={getattr(self, n)!r}" for n in ("command", *self.FIELDS, "extra"))
+        return f"Options({fields})"
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Options:
+            return NotImplemented
+        return vars(self) == vars(other)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def _jobs(text: str) -> int:
@@ -203,7 +244,7 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     command = subparsers[namespace.command]
     if extra:
         command.error(f"unrecognized arguments: {' '.join(extra)}")
-    values = {k: v for k, v in vars(namespace).items() if k in Options.__dataclass_fields__}
+    values = {k: v for k, v in vars(namespace).items() if k == "command" or k in Options.FIELDS}
     options = Options(**values)
     options.extra = {k: v for k, v in vars(namespace).items() if k not in values}
     if options.job_id is not None and options.questions is None:

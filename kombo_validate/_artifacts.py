@@ -1,0 +1,282 @@
+"""The fast path's root proof, cached on disk: a cold start proves a valid body
+without compiling the plan.
+
+A :class:`~kombo_validate.Validator` proves most bodies with two things only: the
+generated copy of the body and the root *strict* schema in jsonschema-rs
+(``fastpath``). Both are derived from the spec alone, so they are kept next to the
+dereferenced spec (``_cache``): the strict schema, the copy's source and bytecode.
+A cold start then imports neither the rules nor the plan compiler, nor even ``spec``
+(the Validator keeps the spec cache's entry and makes its ``SpecInfo`` on first
+need: :func:`spec_info`); the first body this :class:`ColdProof` cannot prove makes
+the Validator build everything as usual.
+
+Never trusted blindly. The file name is a hash of everything the artifacts derive
+from: the spec file's bytes and the operation (the spec cache's own name), the
+package version, this file format, this Python's version, and a
+fingerprint of the code that derives them (sizes and mtimes of all the package's
+modules and of the jsonschema-rs extension), so an edited checkout or an upgraded
+engine misses the cache. The file repeats that key and a BLAKE2b digest of its
+payload: a corrupt, truncated or foreign file is ignored (and rebuilt by the caller).
+The copy is refused if its source names a dunder or its cached bytecode names
+anything its source does not, and runs with no builtins but the six it uses.
+"""
+
+from __future__ import annotations
+
+import binascii
+import json
+import marshal
+import os
+import re
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from . import _cache
+from ._version import __version__
+
+__all__ = ["ColdProof", "load", "names", "spec_info", "store"]
+
+#: bump when the cached structure (or what it means) changes
+FORMAT = "2"
+
+#: a lone surrogate as marshal writes it (``fastpath._SURROGATE``): ED A0–BF; valid UTF-8
+#: never holds these bytes, a number or a length may
+_SURROGATE = re.compile(b"\xed[\xa0-\xbf]").search
+
+#: the only builtins the generated copy uses
+_COPY_BUILTINS = {"type": type, "len": len, "str": str, "dict": dict, "list": list, "tuple": tuple}
+
+
+class _Bail(Exception):
+    """The copy met something only the full walk can take (as ``fastcopy.Bail``)."""
+
+
+class ColdProof:
+    """The fast path's proof of a whole body, from the cached artifacts: the wire copy
+    when the body is proven (exactly what the built Validator returns for it), else
+    None — the caller then builds the Validator and asks its fast path. It only ever
+    answers for a body the fast path proves the same way: a body whose marshalled bytes
+    may hold a lone surrogate, or not plain data, is left to the full machinery."""
+
+    __slots__ = ("_copy", "_limit", "_valid")
+
+    def __init__(
+        self, copy: Callable[[Any], Any], valid: Callable[[Any], bool], limit: int
+    ) -> None:
+        self._copy = copy
+        self._valid = valid
+        self._limit = limit
+
+    def prove(self, body: Any) -> Any:
+        try:
+            wire = self._copy(body)
+        except Exception:
+            return None
+        try:
+            data = marshal.dumps(body)
+        except Exception:
+            return None
+        if len(data) > self._limit or (0xED in data and _SURROGATE(data) is not None):
+            return None  # maybe a lone surrogate: the built fast path looks closer
+        try:
+            if self._valid(wire):
+                return wire
+        except ValueError:
+            pass
+        return None
+
+
+def _fingerprint() -> str:
+    """Sizes and mtimes of the package's modules and of the jsonschema-rs extension."""
+    import jsonschema_rs
+
+    parts: list[str] = []
+    folders = [os.path.dirname(os.path.abspath(__file__))]
+    while folders:
+        folder = folders.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.endswith(".py"):
+                st = entry.stat()
+                parts.append(f"{entry.path}:{st.st_size}:{st.st_mtime_ns}")
+            elif entry.name != "__pycache__" and entry.is_dir():
+                folders.append(entry.path)
+    ext = getattr(getattr(jsonschema_rs, "jsonschema_rs", None), "__file__", None)
+    if ext:
+        st = os.stat(ext)
+        parts.append(f"rs:{ext}:{st.st_size}:{st.st_mtime_ns}")
+    return "\n".join(parts)
+
+
+#: ``spec.SPEC_FILE``, named here so that a cold start need not import ``spec`` (a test
+#: checks :func:`_bundled` finds the file ``spec.bundled_spec_path`` does)
+SPEC_FILE = "create-application.openapi.yaml"
+
+
+def _bundled() -> str | None:
+    """The shipped OpenAPI document, found as ``spec.bundled_spec_path`` finds it."""
+    here = os.path.dirname(os.path.realpath(__file__))
+    for candidate in (
+        os.path.join(here, "_spec", SPEC_FILE),
+        os.path.join(os.path.dirname(here), "spec", SPEC_FILE),
+    ):
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def names(spec: str | os.PathLike[str] | None, operation: str | None) -> tuple[str, str] | None:
+    """(the spec cache's name, the proof's name) for the spec file ``spec`` (None: the
+    bundled one) and ``operation``; None when the cache is off or the file unreadable
+    (the caller then loads the spec as usual, which says why).
+
+    The spec cache's name is the hash of the file's bytes and the operation
+    (``_cache.key``, as ``spec.load_spec`` names it); the proof's adds the code
+    fingerprint and this Python's version."""
+    if _cache.cache_dir() is None:
+        return None
+    path = _bundled() if spec is None else os.fspath(spec)
+    if path is None:
+        return None
+    from .files import read_regular
+
+    try:
+        raw = read_regular(path)
+        code = f"{_fingerprint()}\n{sys.version}"  # the cached bytecode is this Python's
+    except OSError:
+        return None
+    spec_name = _cache.key(raw, operation or "")
+    name = _cache.digest(spec_name.encode("ascii"), code.encode("utf-8", "surrogatepass"))
+    return spec_name, f"fast-{FORMAT}-{__version__}-{name}"
+
+
+def spec_info(spec: str | None, operation: str | None, cached: dict[str, Any] | None) -> Any:
+    """The :class:`~kombo_validate.spec.SpecInfo` of ``spec`` (a file path, None: the
+    bundled one) from ``cached``, its spec cache entry read at a cold start (as
+    ``spec.load_spec`` builds it from a cache hit); loaded afresh if that fails."""
+    from pathlib import Path
+
+    from .spec import SpecInfo, bundled_spec_path, load_spec
+
+    if cached is not None:
+        try:
+            path = bundled_spec_path() if spec is None else Path(spec)
+            fields = {**cached, "parameters": tuple(cached["parameters"])}
+            fields["servers"] = tuple(cached["servers"])
+            return SpecInfo(source=str(path), **fields)
+        except (KeyError, TypeError):
+            pass
+    return load_spec(spec, operation=operation)
+
+
+def _lazy_format(name: str) -> Callable[[str], bool]:
+    """The rules' predicate for custom format ``name``, imported on its first call."""
+
+    def check(value: str) -> bool:
+        from .rules import STRICT_FORMATS
+
+        return STRICT_FORMATS[name](value)
+
+    return check
+
+
+_CODE = type(_lazy_format.__code__)
+
+
+def _names_in(code: Any, source: str) -> bool:
+    """Whether ``code`` is a code object whose every name (and its nested code objects')
+    is written in ``source`` (which holds no dunder): the source's own bytecode."""
+    if type(code) is not _CODE:
+        return False
+    names = (*code.co_names, *code.co_varnames, *code.co_freevars, *code.co_cellvars)
+    # ".0": a comprehension's iterator, named by the compiler
+    if not all(name in source or name[1:].isdigit() for name in names):
+        return False
+    return all(_names_in(c, source) for c in code.co_consts if type(c) is _CODE)
+
+
+def load(key: str) -> ColdProof | None:
+    """The :class:`ColdProof` cached under ``key``, or None (absent, corrupt, foreign).
+
+    The file is a header line ``{"format", "key", "digest"}`` and the payload
+    ``{"strict", "copy", "code", "formats", "limit"}``, whose bytes the digest is of;
+    ``code`` is the copy's source compiled (``marshal``, base64), for this Python only
+    (its version is part of the key)."""
+    raw = _cache.read_bytes(key)
+    if raw is None:
+        return None
+    try:
+        head, _, body = raw.partition(b"\n")
+        header = json.loads(head)
+        if (
+            header["format"] != FORMAT
+            or header["key"] != key
+            or header["digest"] != _cache.digest(body)
+        ):
+            return None
+        data = json.loads(body)
+        strict, copy, formats, limit = data["strict"], data["copy"], data["formats"], data["limit"]
+        code = marshal.loads(binascii.a2b_base64(data["code"]))
+        ok = (
+            isinstance(strict, dict)
+            and isinstance(copy, str)
+            and "__" not in copy
+            and isinstance(formats, list)
+            and all(isinstance(f, str) for f in formats)
+            and type(limit) is int
+            and _names_in(code, copy)
+        )
+        if not ok:
+            return None
+        env: dict[str, Any] = {"__builtins__": dict(_COPY_BUILTINS), "LIMIT": limit}
+        env["BAIL"] = _Bail
+        exec(code, env)
+        copy_body = env["copy_body"]
+        import jsonschema_rs
+
+        validator = jsonschema_rs.Draft202012Validator(
+            strict, validate_formats=True, formats={f: _lazy_format(f) for f in formats}
+        )
+    except Exception:  # anything unexpected in a cache file: not trusted
+        return None
+    return ColdProof(copy_body, validator.is_valid, limit)
+
+
+def store(key: str, strict: Any, copy: Callable[[Any], Any], limit: int) -> None:
+    """Cache the root ``strict`` schema and the generated ``copy`` function's source
+    (read back from ``linecache`` and checked to compile to the same code)."""
+    import linecache
+
+    from .rules import STRICT_FORMATS
+
+    filename = copy.__code__.co_filename
+    source = "".join(linecache.getlines(filename))
+    if not isinstance(strict, dict) or not source or "__" in source:
+        return
+    try:
+        code = compile(source, filename, "exec")
+    except SyntaxError:
+        return
+    same = any(
+        getattr(c, "co_name", None) == copy.__name__ and c.co_code == copy.__code__.co_code
+        for c in code.co_consts
+    )
+    if not same:  # linecache held another Validator's copy meanwhile
+        return
+    payload = {
+        "strict": strict,
+        "copy": source,
+        "code": binascii.b2a_base64(marshal.dumps(code), newline=False).decode("ascii"),
+        "formats": sorted(STRICT_FORMATS),
+        "limit": limit,
+    }
+    try:
+        body = json.dumps(payload, allow_nan=False).encode("utf-8", "surrogatepass")
+    except (TypeError, ValueError):
+        return
+    header = json.dumps({"format": FORMAT, "key": key, "digest": _cache.digest(body)})
+    _cache.write_bytes(key, header.encode("ascii") + b"\n" + body)
