@@ -24,6 +24,8 @@ from .test_serve_support import (
     Upstream,
     call,
     candidate,
+    fresh,
+    proxying,
     serving,
     upstream,
 )
@@ -44,18 +46,13 @@ def positive_response() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def stack() -> Iterator[tuple[Upstream, Served]]:
-    with (
-        upstream(positive_response()) as fake,
-        serving("--upstream", fake.url, "--allow-insecure-upstream") as served,
-    ):
-        yield fake, served
+    with proxying(default=positive_response()) as stack:
+        yield stack
 
 
 @pytest.fixture
 def fake(stack: tuple[Upstream, Served]) -> Upstream:
-    stack[0].seen.clear()
-    stack[0].answers.clear()
-    return stack[0]
+    return fresh(stack[0])
 
 
 @pytest.fixture

@@ -24,6 +24,8 @@ from .test_serve_support import (
     call,
     candidate,
     free_port,
+    fresh,
+    proxying,
     raw_exchange,
     serving,
     status_of,
@@ -36,27 +38,13 @@ PAYLOAD_SECRET = "zz-payload-value-77"
 
 @pytest.fixture(scope="module")
 def stack() -> Iterator[tuple[Upstream, Served]]:
-    with (
-        upstream() as fake,
-        serving(
-            "--upstream",
-            fake.url,
-            "--allow-insecure-upstream",
-            "--max-body-mb",
-            "0.5",
-            "--upstream-timeout",
-            "1",
-        ) as served,
-    ):
-        yield fake, served
+    with proxying("--max-body-mb", "0.5", "--upstream-timeout", "1") as stack:
+        yield stack
 
 
 @pytest.fixture
 def fake(stack: tuple[Upstream, Served]) -> Upstream:
-    stack[0].seen.clear()
-    stack[0].answers.clear()
-    stack[0].delay.clear()
-    return stack[0]
+    return fresh(stack[0])
 
 
 @pytest.fixture

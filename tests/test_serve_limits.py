@@ -24,6 +24,7 @@ from .test_serve_support import (
     Served,
     Upstream,
     call,
+    proxying,
     raw_exchange,
     serving,
     status_of,
@@ -38,19 +39,8 @@ BIG = 400_000
 
 @pytest.fixture(scope="module")
 def stack() -> Iterator[tuple[Upstream, Served]]:
-    with (
-        upstream() as fake,
-        serving(
-            "--upstream",
-            fake.url,
-            "--allow-insecure-upstream",
-            "--max-body-mb",
-            "0.5",
-            "--max-inflight-mb",
-            "1",
-        ) as served,
-    ):
-        yield fake, served
+    with proxying("--max-body-mb", "0.5", "--max-inflight-mb", "1") as stack:
+        yield stack
 
 
 @contextlib.contextmanager

@@ -171,6 +171,26 @@ def upstream(default: dict[str, Any] | None = None) -> Iterator[Upstream]:
         fake.close()
 
 
+@contextlib.contextmanager
+def proxying(
+    *args: str, default: dict[str, Any] | None = None
+) -> Iterator[tuple[Upstream, Served]]:
+    """A recording fake upstream and the proxy in front of it (``args``: more options)."""
+    with (
+        upstream(default) as fake,
+        serving("--upstream", fake.url, "--allow-insecure-upstream", *args) as served,
+    ):
+        yield fake, served
+
+
+def fresh(fake: Upstream) -> Upstream:
+    """``fake`` with what it saw, its scripted answers and its delays forgotten."""
+    fake.seen.clear()
+    fake.answers.clear()
+    fake.delay.clear()
+    return fake
+
+
 def call(
     url: str,
     data: bytes | None = None,
