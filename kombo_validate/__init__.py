@@ -19,6 +19,7 @@ if _typing.TYPE_CHECKING:
     from .request import prepare_request
     from .responses import check_response
     from .restrictions import Restrictions
+    from .spec import operations
 
 __all__ = [
     "Change",
@@ -33,6 +34,7 @@ __all__ = [
     "__version__",
     "check",
     "check_response",
+    "operations",
     "prepare",
     "prepare_request",
 ]
@@ -43,6 +45,7 @@ _LAZY = {
     "Restrictions": "restrictions",
     "prepare_request": "request",
     "check_response": "responses",
+    "operations": "spec",
 }
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "load_document",
     "load_spec",
     "names_operation",
+    "operations",
     "write_operations",
 ]
 
@@ -150,6 +151,17 @@ def write_operations(doc: Mapping[str, Any]) -> list[OperationRef]:
         for path, method, op in _operations(doc)
         if method in WRITE_METHODS and _has_json_body(op)
     ]
+
+
+def operations(
+    spec: str | os.PathLike[str] | Mapping[str, Any] | None = None,
+) -> list[OperationRef]:
+    """The write operations of ``spec`` (None: the bundled document) that take a JSON
+    body — POST, PUT and PATCH — in document order: each an :class:`OperationRef`
+    (``id``, ``method``, ``path``, ``summary``), any of them a valid ``operation=``.
+    """
+    doc, _ = load_document(spec)
+    return write_operations(doc)
 
 
 def names_operation(name: str, operation_id: object, method: str, path: str) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import kombo_validate
 from kombo_validate import ContextError, SpecError, Validator
 from kombo_validate.operation import FACTS, JobSource, Operation, Parameter
 from kombo_validate.spec import load_document, load_spec, write_operations
@@ -185,3 +186,16 @@ def test_operation_and_fast_path_survive_pickling(fast_path: bool) -> None:
     assert (again.operation.id, again.fast_path) == ("PostAtsCandidates", fast_path)
     body = {"candidate": {"first_name": 5}, "application": {"job_id": "J1"}}
     assert again.check(body).to_dict() == v.check(body).to_dict()
+
+
+def test_the_package_lists_the_operations_a_validator_takes() -> None:
+    listed = kombo_validate.operations(MULTI)
+    assert [(o.id, o.method, o.path) for o in listed][:2] == [
+        ("PostAtsJobsJobIdApplications", "post", "/ats/jobs/{job_id}/applications"),
+        ("PostAtsCandidates", "post", "/ats/candidates"),
+    ]
+    assert [o.id for o in kombo_validate.operations()] == ["PostAtsJobsJobIdApplications"]
+    for ref in listed:
+        assert Validator(MULTI, operation=ref.id).operation.id == ref.id
+    with pytest.raises(SpecError):
+        kombo_validate.operations(MULTI.with_name("nope.yaml"))
