@@ -70,7 +70,7 @@ class Settings:
 
 @dataclass
 class Row:
-    """One line of the table. ``unit``: "s" (time), "files/s" or "B" (memory)."""
+    """One line of the table. ``unit``: "s" (time), "files/s", "work/s" or "B" (memory)."""
 
     group: str
     what: str
@@ -859,6 +859,7 @@ def cli_rows(s: Settings, kv: Any, why: str) -> list[Row]:
                 1.7,
             )
         )
+        rows.append(bench_cold.ceiling_row(s, env, Row))
     return rows
 
 
@@ -1016,6 +1017,8 @@ def fmt_value(value: float | None, unit: str) -> str:
         return "-"
     if unit == "files/s":
         return f"{value:,.0f}/s"
+    if unit == "work/s":  # CPU-seconds done per wall second
+        return f"{value:.2f}/s"
     if unit == "B":
         return f"{value / 2**20:.2f} MiB"
     if value < 1e-3:

@@ -131,3 +131,47 @@ def jobs_row(
         note=f"best of {runs} alternating runs: --jobs 2 {t2:.1f} s, --jobs 1 {t1:.1f} s; "
         f"{usable_cores} usable cores",
     ).settle()
+
+
+#: a CPU-bound loop that allocates as the lint does (small dicts and strings)
+_SPIN = (
+    "import time\n"
+    "end = time.process_time() + {seconds}\n"
+    "n = 0\n"
+    "while time.process_time() < end:\n"
+    "    for i in range(2000):\n"
+    "        d = {{'a': str(i), 'b': [i, i + 1]}}\n"
+    "        n += len(d['a'])\n"
+    "print(n)\n"
+)
+
+
+def ceiling_row(s: Any, env: dict[str, str], make_row: Callable[..., Any]) -> Any:
+    """What two processes get done on this machine against one: two copies of a
+    CPU-bound Python loop (fixed CPU time each) started together, vs one alone, as
+    work per wall second. No ``--jobs 2`` can beat it; a VM's two vCPUs often give
+    less than 2×."""
+    seconds = 1.0 if s.fixtures >= 10_000 else 0.3
+    cmd = [sys.executable, "-c", _SPIN.format(seconds=seconds)]
+    ones, twos = [], []
+    for _ in range(3 if s.fixtures >= 10_000 else 1):
+        start = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, env=env, check=True)
+        ones.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, env=env) for _ in range(2)]
+        for proc in procs:
+            proc.wait()
+        twos.append(time.perf_counter() - start)
+    one, two = min(ones), min(twos)
+    return make_row(
+        "cli",
+        "machine: 2 CPU-bound processes vs 1 (work/s; the --jobs 2 ceiling)",
+        unit="work/s",
+        ours=2 * seconds / two,
+        peer=seconds / one,
+        peer_name="one process",
+        target=None,
+        higher_is_better=True,
+        note=f"{seconds:.1f} s of CPU each; best of {len(ones)}: one {one:.2f} s, two {two:.2f} s",
+    ).settle()

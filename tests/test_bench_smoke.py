@@ -149,6 +149,7 @@ def test_bench_quick_runs_and_prints_the_table(tmp_path: Path) -> None:
         "cold start",
         "peak memory",
         "--jobs 2 vs --jobs 1",
+        "2 CPU-bound processes vs 1",
     ):
         assert label in text, label
     rows = json.loads(out.read_text(encoding="utf-8"))["rows"]
