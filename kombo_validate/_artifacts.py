@@ -18,7 +18,16 @@ modules and of the jsonschema-rs extension), so an edited checkout or an upgrade
 engine misses the cache. The file repeats that key and a BLAKE2b digest of its
 payload: a corrupt, truncated or foreign file is ignored (and rebuilt by the caller).
 The copy is refused if its source names a dunder or its cached bytecode names
-anything its source does not, and runs with no builtins but the six it uses.
+anything its source does not, and runs with no builtins but the six it uses; so is
+the strict schema's Python form (below), with the builtins ``strict_py`` names.
+
+No jsonschema-rs at a cold start: importing it alone costs some 3.5 times a bare
+``python -c pass``. The strict schema is also kept compiled to Python
+(``strict_py``: source and bytecode), which accepts exactly what jsonschema-rs
+accepts on it, and the proof asks it for the first :data:`PY_PROOFS` bodies; then
+(a long-lived process) jsonschema-rs, compiled from the cached strict schema, as
+the built fast path does. A strict schema ``strict_py`` does not know is proven in
+jsonschema-rs from the start, as before.
 """
 
 from __future__ import annotations
@@ -38,7 +47,10 @@ from ._version import __version__
 __all__ = ["ColdProof", "load", "names", "spec_info", "store"]
 
 #: bump when the cached structure (or what it means) changes
-FORMAT = "2"
+FORMAT = "3"
+
+#: bodies the Python form of the strict schema proves before jsonschema-rs takes over
+PY_PROOFS = 64
 
 #: a lone surrogate as marshal writes it (``fastpath._SURROGATE``): ED A0–BF; valid UTF-8
 #: never holds these bytes, a number or a length may
@@ -57,15 +69,27 @@ class ColdProof:
     when the body is proven (exactly what the built Validator returns for it), else
     None — the caller then builds the Validator and asks its fast path. It only ever
     answers for a body the fast path proves the same way: a body whose marshalled bytes
-    may hold a lone surrogate, or not plain data, is left to the full machinery."""
+    may hold a lone surrogate, or not plain data, is left to the full machinery.
 
-    __slots__ = ("_copy", "_limit", "_valid")
+    ``valid`` is the strict schema in Python (``strict_py``) for the first
+    :data:`PY_PROOFS` bodies, or None; then ``rs()`` makes the jsonschema-rs validator
+    of it (``checked``: already made)."""
+
+    __slots__ = ("_checked", "_copy", "_left", "_limit", "_rs", "_valid")
 
     def __init__(
-        self, copy: Callable[[Any], Any], valid: Callable[[Any], bool], limit: int
+        self,
+        copy: Callable[[Any], Any],
+        valid: Callable[[Any], bool] | None,
+        limit: int,
+        rs: Callable[[], Callable[[Any], bool]],
+        checked: Callable[[Any], bool] | None = None,
     ) -> None:
         self._copy = copy
         self._valid = valid
+        self._left = PY_PROOFS if valid is not None else 0
+        self._rs = rs
+        self._checked = checked
         self._limit = limit
 
     def prove(self, body: Any) -> Any:
@@ -79,8 +103,15 @@ class ColdProof:
             return None
         if len(data) > self._limit or (0xED in data and _SURROGATE(data) is not None):
             return None  # maybe a lone surrogate: the built fast path looks closer
+        left = self._left
+        if left > 0 and self._valid is not None:
+            self._left = left - 1  # a race only shifts when jsonschema-rs takes over
+            return wire if self._valid(wire) else None
+        valid = self._checked
         try:
-            if self._valid(wire):
+            if valid is None:
+                valid = self._checked = self._rs()
+            if valid(wire):
                 return wire
         except ValueError:
             pass
@@ -88,9 +119,8 @@ class ColdProof:
 
 
 def _fingerprint() -> str:
-    """Sizes and mtimes of the package's modules and of the jsonschema-rs extension."""
-    import jsonschema_rs
-
+    """Sizes and mtimes of the package's modules and of the jsonschema-rs package's
+    files (found as ``import`` finds it, not imported: a cold start never needs it)."""
     parts: list[str] = []
     folders = [os.path.dirname(os.path.abspath(__file__))]
     while folders:
@@ -105,11 +135,22 @@ def _fingerprint() -> str:
                 parts.append(f"{entry.path}:{st.st_size}:{st.st_mtime_ns}")
             elif entry.name != "__pycache__" and entry.is_dir():
                 folders.append(entry.path)
-    ext = getattr(getattr(jsonschema_rs, "jsonschema_rs", None), "__file__", None)
-    if ext:
-        st = os.stat(ext)
-        parts.append(f"rs:{ext}:{st.st_size}:{st.st_mtime_ns}")
+    for entry in _rs_files():
+        st = entry.stat()
+        parts.append(f"rs:{entry.path}:{st.st_size}:{st.st_mtime_ns}")
     return "\n".join(parts)
+
+
+def _rs_files() -> list[os.DirEntry[str]]:
+    """The files of the first ``jsonschema_rs`` package folder on ``sys.path``."""
+    for folder in sys.path:
+        here = os.path.join(folder or ".", "jsonschema_rs")
+        try:
+            entries = sorted(os.scandir(here), key=lambda e: e.name)
+        except OSError:
+            continue
+        return [e for e in entries if e.is_file()]
+    return []
 
 
 #: ``spec.SPEC_FILE``, named here so that a cold start need not import ``spec`` (a test
@@ -189,23 +230,39 @@ _CODE = type(_lazy_format.__code__)
 
 def _names_in(code: Any, source: str) -> bool:
     """Whether ``code`` is a code object whose every name (and its nested code objects')
-    is written in ``source`` (which holds no dunder): the source's own bytecode."""
-    if type(code) is not _CODE:
-        return False
-    names = (*code.co_names, *code.co_varnames, *code.co_freevars, *code.co_cellvars)
-    # ".0": a comprehension's iterator, named by the compiler
-    if not all(name in source or name[1:].isdigit() for name in names):
-        return False
-    return all(_names_in(c, source) for c in code.co_consts if type(c) is _CODE)
+    is a word written in ``source`` (which holds no dunder): the source's own bytecode."""
+    words = set(_WORDS(source))
+    stack = [code]
+    while stack:
+        code = stack.pop()
+        if type(code) is not _CODE:
+            return False
+        names = {*code.co_names, *code.co_varnames, *code.co_freevars, *code.co_cellvars}
+        # ".0": a comprehension's iterator, named by the compiler
+        if not all(name in words or name[1:].isdigit() for name in names - words):
+            return False
+        stack.extend(c for c in code.co_consts if type(c) is _CODE)
+    return True
+
+
+#: every ASCII character that is no word character, as a space
+_SPACES = {c: " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")}
+
+
+def _WORDS(source: str) -> list[str]:
+    """The words of ``source`` (a superset of its ASCII identifiers), in C time."""
+    return source.translate(_SPACES).split()
 
 
 def load(key: str) -> ColdProof | None:
     """The :class:`ColdProof` cached under ``key``, or None (absent, corrupt, foreign).
 
     The file is a header line ``{"format", "key", "digest"}`` and the payload
-    ``{"strict", "copy", "code", "formats", "limit"}``, whose bytes the digest is of;
-    ``code`` is the copy's source compiled (``marshal``, base64), for this Python only
-    (its version is part of the key)."""
+    ``{"strict", "copy", "code", "valid", "valid_code", "formats", "limit"}``, whose
+    bytes the digest is of; ``code`` is the copy's source compiled (``marshal``,
+    base64), ``valid_code`` the strict schema's Python form's (both null when
+    ``strict_py`` does not know the schema), for this Python only (its version is part
+    of the key)."""
     raw = _cache.read_bytes(key)
     if raw is None:
         return None
@@ -236,14 +293,42 @@ def load(key: str) -> ColdProof | None:
         env["BAIL"] = _Bail
         exec(code, env)
         copy_body = env["copy_body"]
+        checkers = {f: _lazy_format(f) for f in formats}
+        valid = _python_valid(data["valid"], data["valid_code"], checkers)
+    except Exception:  # anything unexpected in a cache file: not trusted
+        return None
+
+    def rs() -> Callable[[Any], bool]:
         import jsonschema_rs
 
         validator = jsonschema_rs.Draft202012Validator(
-            strict, validate_formats=True, formats={f: _lazy_format(f) for f in formats}
+            strict, validate_formats=True, formats=checkers
         )
-    except Exception:  # anything unexpected in a cache file: not trusted
+        return validator.is_valid
+
+    if valid is None:  # no Python form: compiled now, as before there was one
+        try:
+            return ColdProof(copy_body, None, limit, rs, rs())
+        except Exception:
+            return None
+    return ColdProof(copy_body, valid, limit, rs)
+
+
+def _python_valid(
+    source: Any, packed: Any, checkers: dict[str, Callable[[str], bool]]
+) -> Callable[[Any], bool] | None:
+    """The strict schema's Python form from its cached ``source`` and bytecode
+    (``packed``), both None when there is none; raises ValueError when not trusted."""
+    if source is None and packed is None:
         return None
-    return ColdProof(copy_body, validator.is_valid, limit)
+    if not isinstance(source, str) or "__" in source or not isinstance(packed, str):
+        raise ValueError("not the strict schema's Python form")
+    code = marshal.loads(binascii.a2b_base64(packed))
+    if not _names_in(code, source):
+        raise ValueError("bytecode of another source")
+    from .strict_py import bind
+
+    return bind(code, checkers)
 
 
 def store(key: str, strict: Any, copy: Callable[[Any], Any], limit: int) -> None:
@@ -267,10 +352,17 @@ def store(key: str, strict: Any, copy: Callable[[Any], Any], limit: int) -> None
     )
     if not same:  # linecache held another Validator's copy meanwhile
         return
+    from .strict_py import compile_strict
+
+    valid = compile_strict(strict, STRICT_FORMATS)
+    if valid is not None and "__" in valid:
+        valid = None  # e.g. a pattern naming one: proven in jsonschema-rs
     payload = {
         "strict": strict,
         "copy": source,
-        "code": binascii.b2a_base64(marshal.dumps(code), newline=False).decode("ascii"),
+        "code": _pack(code),
+        "valid": valid,
+        "valid_code": None if valid is None else _pack(compile(valid, "<strict>", "exec")),
         "formats": sorted(STRICT_FORMATS),
         "limit": limit,
     }
@@ -280,3 +372,7 @@ def store(key: str, strict: Any, copy: Callable[[Any], Any], limit: int) -> None
         return
     header = json.dumps({"format": FORMAT, "key": key, "digest": _cache.digest(body)})
     _cache.write_bytes(key, header.encode("ascii") + b"\n" + body)
+
+
+def _pack(code: Any) -> str:
+    return binascii.b2a_base64(marshal.dumps(code), newline=False).decode("ascii")

@@ -144,6 +144,23 @@ def _not_code(header: dict[str, Any], payload: dict[str, Any]) -> None:
     payload["code"] = base64.b64encode(marshal.dumps(42)).decode("ascii")
 
 
+def _dunder_valid(header: dict[str, Any], payload: dict[str, Any]) -> None:
+    payload["valid"] = "def valid(body):\n    return body.__class__ is dict\n"
+
+
+def _foreign_valid_code(header: dict[str, Any], payload: dict[str, Any]) -> None:
+    code = compile("def valid(body):\n    return accept_all(body)\n", "x", "exec")
+    payload["valid_code"] = base64.b64encode(marshal.dumps(code)).decode("ascii")
+
+
+def _valid_not_code(header: dict[str, Any], payload: dict[str, Any]) -> None:
+    payload["valid_code"] = base64.b64encode(marshal.dumps("valid")).decode("ascii")
+
+
+def _valid_without_code(header: dict[str, Any], payload: dict[str, Any]) -> None:
+    payload["valid_code"] = None
+
+
 def _float_limit(header: dict[str, Any], payload: dict[str, Any]) -> None:
     payload["limit"] = 1e300
 
@@ -161,6 +178,10 @@ def _float_limit(header: dict[str, Any], payload: dict[str, Any]) -> None:
         lambda p: _rewrite(p, _float_limit),
         lambda p: _rewrite(p, _foreign_code),
         lambda p: _rewrite(p, _not_code),
+        lambda p: _rewrite(p, _dunder_valid),
+        lambda p: _rewrite(p, _foreign_valid_code),
+        lambda p: _rewrite(p, _valid_not_code),
+        lambda p: _rewrite(p, _valid_without_code),
     ],
     ids=[
         "binary",
@@ -173,6 +194,10 @@ def _float_limit(header: dict[str, Any], payload: dict[str, Any]) -> None:
         "limit",
         "foreign-code",
         "not-code",
+        "valid-dunder",
+        "valid-foreign-code",
+        "valid-not-code",
+        "valid-no-code",
     ],
 )
 def test_corrupt_or_foreign_cache_is_ignored_and_rebuilt(
@@ -248,3 +273,79 @@ def test_api_names_the_engines_the_engine_module_has() -> None:
     assert api.ENGINES == engine.ENGINES
     with pytest.raises(ValueError, match="unknown engine 'go': choose one of rust, python"):
         Validator(engine="go")
+
+
+# ------------------------------------------------ the strict schema in Python (strict_py)
+
+
+def test_cold_proof_asks_python_then_jsonschema_rs(
+    cache: Path, example: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cached Python form proves the first PY_PROOFS bodies, jsonschema-rs the rest
+    (a long-lived process), each exactly as the built fast path."""
+    monkeypatch.setattr(_artifacts, "PY_PROOFS", 2)
+    built = Validator()
+    proof = _artifacts.load(_key())
+    assert proof is not None and proof._valid is not None and proof._checked is None
+    expected = built.check(example).body
+    asked: list[Any] = []
+    python = proof._valid
+    proof._valid = lambda body: asked.append(body) or python(body)
+    assert proof.prove(example) == expected
+    assert proof.prove(_bad(example)) is None
+    assert len(asked) == 2 and proof._checked is None  # the first two: Python
+    assert proof.prove(_bad(example)) is None
+    assert proof.prove(example) == expected
+    assert len(asked) == 2 and proof._checked is not None  # then jsonschema-rs
+
+
+def test_a_strict_schema_it_cannot_compile_is_proven_in_jsonschema_rs(
+    cache: Path, example: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kombo_validate import strict_py
+
+    monkeypatch.setattr(strict_py, "compile_strict", lambda schema, formats=(): None)
+    built = Validator()
+    (entry,) = cache.glob("fast-*.json")
+    payload = json.loads(entry.read_bytes().partition(b"\n")[2])
+    assert payload["valid"] is None and payload["valid_code"] is None
+    proof = _artifacts.load(_key())
+    assert proof is not None and proof._valid is None and proof._checked is not None
+    assert proof.prove(example) == built.check(example).body
+    assert proof.prove(_bad(example)) is None
+
+
+_NO_RS = """
+import sys
+{run}
+assert "jsonschema_rs" not in sys.modules, "jsonschema_rs imported"
+print("ok")
+"""
+
+
+@pytest.mark.parametrize("run", ["check", "lint"])
+def test_a_warm_cold_start_proves_a_valid_body_without_jsonschema_rs(
+    cache: Path, tmp_path: Path, example: dict[str, Any], run: str
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    Validator()  # the cache warm
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps(example), encoding="utf-8")
+    code = {
+        "check": f"import kombo_validate as k\nassert k.check({example!r}).ok",
+        "lint": f"from kombo_validate.cli import main\nassert main(['lint', {str(one)!r}]) == 0",
+    }[run]
+    env = {**os.environ, "PYTHONPATH": str(Path(api.__file__).parents[1])}
+    done = subprocess.run(
+        [sys.executable, "-c", _NO_RS.format(run=code)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "ok"

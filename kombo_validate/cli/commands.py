@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TextIO
 
 from ..issues import ContextError, SpecError
@@ -239,6 +238,8 @@ def run_spec(options: Options, out: TextIO, err: TextIO) -> int:
 
     try:
         if options.file is not None:
+            from pathlib import Path
+
             read_spec_file(Path(options.file))  # unreadable: a usage error, as for --spec
     except SpecError as exc:
         raise OptionError(f"spec {exc}") from None

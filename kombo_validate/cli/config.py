@@ -22,20 +22,31 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..issues import SpecError
 from .discover import fits
 from .jobcontext import OptionError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["CONFIG_FILE", "Config", "Resolved", "build_validator", "find_config", "resolve"]
 
 CONFIG_FILE = "kombo-validate.toml"
 _TABLE = "kombo-validate"
 _KEYS = ("spec", "operation", "operations")
+#: where a pyproject.toml may hold a [tool.kombo-validate] table: "tool" . "kombo-validate"
+#: (a header or a dotted key, quoted or not), or a [tool] table / a tool = {...} inline
+#: table that may hold it. Anything else (a [project.scripts] entry of that name) is
+#: not parsed: tomllib is a tenth of a ``lint one.json`` start
+_MAY_HOLD = re.compile(
+    r"""tool["']?\s*\.\s*["']?kombo-validate|^\s*\[\s*["']?tool["']?\s*\]|^\s*["']?tool["']?\s*=""",
+    re.M,
+)
 
 
 class Config(NamedTuple):
@@ -58,6 +69,8 @@ class Config(NamedTuple):
 
     def operation_for(self, path: str) -> str | None:
         """The operation the first matching pattern names for ``path``, or None."""
+        from pathlib import Path
+
         relative = os.path.relpath(os.path.abspath(path), self.base)
         parts = Path(relative).parts
         if not parts or parts[0] == os.pardir:
@@ -91,21 +104,31 @@ def _toml(path: Path) -> dict[str, Any]:
 
 def find_config(start: Path | None = None) -> Config | None:
     """The config for ``start`` (default: the current directory), or None."""
-    here = (start or Path.cwd()).absolute()
-    for folder in (here, *here.parents):
-        own = folder / CONFIG_FILE
-        if own.is_file():
-            return _config(own, "", _toml(own))
-        pyproject = folder / "pyproject.toml"
+    # os.getcwd(): what Path.cwd().absolute() is, without importing pathlib
+    here = os.getcwd() if start is None else str(start.absolute())
+    while True:
+        own = os.path.join(here, CONFIG_FILE)
+        if os.path.isfile(own):
+            from pathlib import Path
+
+            return _config(Path(own), "", _toml(Path(own)))
+        pyproject = os.path.join(here, "pyproject.toml")
         try:
-            mentions = pyproject.is_file() and _TABLE in pyproject.read_text("utf-8", "replace")
-        except OSError:
+            with open(pyproject, encoding="utf-8", errors="replace") as handle:
+                text = handle.read()
+            mentions = _TABLE in text and _MAY_HOLD.search(text) is not None
+        except OSError:  # no such file (or a folder of that name)
             mentions = False
         if mentions:
-            table = _toml(pyproject).get("tool", {}).get(_TABLE)
+            from pathlib import Path
+
+            table = _toml(Path(pyproject)).get("tool", {}).get(_TABLE)
             if table is not None:
-                return _config(pyproject, f"tool.{_TABLE}", table)
-    return None
+                return _config(Path(pyproject), f"tool.{_TABLE}", table)
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
 
 
 def _config(path: Path, table: str, data: Any) -> Config:
