@@ -22,7 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kombo_validate import Validator, strict_py
+from kombo_validate import Validator, ecma_regex, strict_py
 from kombo_validate._strategies import invalid_and_valid, raw_and_wire
 from kombo_validate.rules import STRICT_FORMATS
 from kombo_validate.spec import load_document, write_operations
@@ -329,7 +329,7 @@ def test_patterns_as_jsonschema_rs(pattern: str, value: str) -> None:
     ],
 )
 def test_ecma_to_python(pattern: str, python: str) -> None:
-    assert strict_py.ecma_to_python(pattern) == python
+    assert ecma_regex.ecma_to_python(pattern) == python
 
 
 @pytest.mark.parametrize(
