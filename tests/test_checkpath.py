@@ -1,0 +1,101 @@
+"""The invalid body's path after the proof (issue 16): ordering few issues, skipping the
+huge-string trim where the body's size rules it out. Each report is the full walk's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kombo_validate import Report, Validator
+from kombo_validate.api import HUGE_CHARS
+from kombo_validate.context import Ctx
+from kombo_validate.docorder import _FEWEST, document_order
+
+from .helpers import minimal, pairs, snapshot, with_attachment
+
+FAST = Validator()
+SLOW = Validator(fast_path=False)
+
+
+def _full(report: Report) -> tuple[Any, ...]:
+    return (
+        [(i.path, i.code, i.severity, i.message) for i in report.issues],
+        [(c.path, c.before, c.after, c.reason) for c in report.changes],
+        report.body,
+    )
+
+
+def _same(body: Any) -> Report:
+    before = snapshot(body)
+    report = FAST.check(body)
+    assert snapshot(body) == before
+    assert _full(report) == _full(SLOW.check(body))
+    return report
+
+
+def test_few_issues_follow_the_input_s_key_order_not_the_plan_s() -> None:
+    body = with_attachment(
+        data="SGk=", content_type="text/plain", data_url="https://files.example.com/cv.txt"
+    )
+    # the input's order: attachments first, then a location before the date
+    body = {"attachments": body.pop("attachments"), **body}
+    candidate = body["candidate"]
+    candidate["location"] = {"country": "XX"}
+    candidate["availability_date"] = "2021-02-30"
+    report = _same(body)
+    assert pairs(report) == [
+        ("/attachments/0", "attachment.data_and_data_url"),
+        ("/candidate/location/country", "country.unknown"),
+        ("/candidate/availability_date", "date.invalid"),
+    ]
+
+
+def test_more_issues_than_the_few_take_the_indexed_order() -> None:
+    count = _FEWEST + 3
+    body = minimal()
+    body["candidate"]["additional_email_addresses"] = [
+        {"type": "WORK", "email_address": f"not-an-email-{i}"} for i in range(count)
+    ]
+    body = {"candidate": body["candidate"], "stage_id": body.get("stage_id", "s")}
+    report = _same(body)
+    assert pairs(report) == [
+        (f"/candidate/additional_email_addresses/{i}/email_address", "email.invalid")
+        for i in range(count)
+    ]
+
+
+def test_a_path_past_a_missing_part_sorts_after_the_present_ones() -> None:
+    body = {"b": {"x": 1}, "a": [0, 1]}
+    ctx = Ctx()
+    ctx.error(("b", "nowhere", "deeper"), "c.one", "m")
+    ctx.error(("a", 5), "c.two", "m")
+    ctx.error(("a", 1), "c.three", "m")
+    ctx.error(("b", "x", "past-a-number"), "c.four", "m")
+    ordered = [(i.path, i.code) for i in document_order(body, ctx, True)]
+    assert ordered == [
+        ("/b/x/past-a-number", "c.four"),
+        ("/b/nowhere/deeper", "c.one"),
+        ("/a/1", "c.three"),
+        ("/a/5", "c.two"),
+    ]
+    assert ordered == [(i.path, i.code) for i in document_order(body, ctx, False)]
+
+
+def test_a_long_reported_string_under_the_size_bound_is_still_the_full_walk_s() -> None:
+    # marshalled, the body is a little over the value: 3 times that stays under HUGE_CHARS
+    value = "a" * (HUGE_CHARS // 3 - 2_000)
+    body = minimal(gender=value)
+    report = _same(body)
+    assert pairs(report) == [("/candidate/gender", "schema.enum")]
+    body = minimal(availability_date="9" * (HUGE_CHARS // 3 - 2_000))
+    assert pairs(_same(body)) == [("/candidate/availability_date", "date.format")]
+
+
+def test_a_reported_string_over_the_size_bound_is_cut_for_the_engine() -> None:
+    value = "2021-02-30" + "x" * (HUGE_CHARS + 10)
+    body = minimal(availability_date=value, salary_expectations={"amount": "x"})
+    report = _same(body)
+    assert pairs(report) == [
+        ("/candidate/availability_date", "date.format"),
+        ("/candidate/salary_expectations/amount", "schema.type"),
+        ("/candidate/salary_expectations/period", "schema.required"),
+    ]
