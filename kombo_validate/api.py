@@ -449,9 +449,16 @@ class Validator:
 def _coerce_questions(questions: Any) -> Any:
     if questions is None:
         return None
-    from .questions import Questions
+    global _questions_coerce
+    coerce = _questions_coerce
+    if coerce is None:  # imported once: ``from`` a package runs Python code each time
+        from .questions import Questions
 
-    return Questions.coerce(questions)
+        coerce = _questions_coerce = Questions.coerce
+    return coerce(questions)
+
+
+_questions_coerce: Any = None
 
 
 def _coerce_restrictions(restrictions: Any) -> Any:

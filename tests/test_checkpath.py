@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from kombo_validate import Report, Validator
+import pytest
+
+from kombo_validate import ContextError, Report, Validator
 from kombo_validate.api import HUGE_CHARS
 from kombo_validate.context import Ctx
 from kombo_validate.docorder import _FEWEST, document_order
+from kombo_validate.questions import Questions
 
-from .helpers import minimal, pairs, snapshot, with_attachment
+from .helpers import minimal, pairs, question, snapshot, with_attachment
 
 FAST = Validator()
 SLOW = Validator(fast_path=False)
@@ -99,3 +102,49 @@ def test_a_reported_string_over_the_size_bound_is_cut_for_the_engine() -> None:
         ("/candidate/salary_expectations/amount", "schema.type"),
         ("/candidate/salary_expectations/period", "schema.required"),
     ]
+
+
+# --------------------------------------------------------------------------- raw questions
+
+
+def _number_question(qid: str, title: str) -> dict[str, Any]:
+    return question(qid, title, {"type": "NUMBER", "min": 1, "max": 5})
+
+
+def test_raw_questions_of_equal_length_and_tail_are_told_apart() -> None:
+    # the front cache's tag is the length and the last bytes: these share both
+    first = [_number_question("A" * 24, "Years?"), _number_question("C" * 24, "How many?")]
+    second = [_number_question("B" * 24, "Years?"), _number_question("C" * 24, "How many?")]
+    compiled = Questions.coerce(first), Questions.coerce(second)
+    assert compiled[0].ids == ("A" * 24, "C" * 24)
+    assert compiled[1].ids == ("B" * 24, "C" * 24)
+    assert Questions.coerce(first) is compiled[0]  # a hit: equal bytes
+    assert Questions.coerce(second) is compiled[1]
+
+
+def test_raw_questions_changed_after_first_use_are_compiled_again() -> None:
+    raw = [question("D" * 24, "Remote?", {"type": "BOOLEAN"}, required=True)]
+    first = Questions.coerce(raw)
+    raw[0]["required"] = 1  # == True, but not a boolean: never served from the cache
+    with pytest.raises(ContextError, match="required: 1 is not of type 'boolean'"):
+        Questions.coerce(raw)
+
+    class Title(str):
+        pass
+
+    raw[0]["required"] = True
+    assert Questions.coerce(raw) is first
+    raw[0]["title"] = Title("Remote?")  # a subclass, equal: marshal refuses it, no cache
+    assert Questions.coerce(raw) is not first
+    assert Questions.coerce(raw) == first
+
+
+def test_raw_questions_answer_a_body_through_check() -> None:
+    qid = "E" * 24
+    raw = [question(qid, "Years?", {"type": "NUMBER", "min": 1, "max": 5}, required=True)]
+    body = minimal()
+    body["screening_question_answers"] = [{"question_id": qid, "answer": 9}]
+    report = FAST.check(body, questions=raw)
+    assert pairs(report) == [("/screening_question_answers/0/answer", "answer.out_of_range")]
+    body["screening_question_answers"][0]["answer"] = 3
+    assert pairs(FAST.check(body, questions=raw)) == []
