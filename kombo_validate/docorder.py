@@ -21,7 +21,7 @@ def document_order(body: Any, ctx: Ctx, exact_keys: bool) -> list[Issue]:
         return ctx.issues
     paths = ctx.paths
     if exact_keys and len(paths) <= _FEWEST:
-        found = [_exact_key(body, path) for path in paths]
+        found = _exact_keys(body, paths)
         if all(map(_le, found, found[1:])):  # mostly so: no sort, no new list
             return ctx.issues
         return [ctx.issues[i] for i in sorted(range(len(paths)), key=found.__getitem__)]
@@ -52,27 +52,31 @@ _NOWHERE = 1 << 30
 _FEWEST = 8
 
 
-def _exact_key(node: Any, path: Path) -> list[int]:
-    """:meth:`_Order.key` for a body of exact built-in types only (the proof's marshal
-    took it: its keys are exact ``str``, no subclass's code can run)."""
-    key: list[int] = []
-    for part in path:
-        kind = type(node)
-        if kind is dict:
-            try:
-                key.append(indexOf(node, part))
-            except ValueError:
-                key.append(len(node))
-                node = None
+def _exact_keys(node: Any, paths: list[Path]) -> list[list[int]]:
+    """:meth:`_Order.key` of each path, for a body of exact built-in types only (the
+    proof's marshal took it: its keys are exact ``str``, no subclass's code can run)."""
+    keys: list[list[int]] = []
+    for path in paths:
+        key: list[int] = []
+        here = node
+        for part in path:
+            kind = type(here)
+            if kind is dict:
+                try:
+                    key.append(indexOf(here, part))
+                except ValueError:
+                    key.append(len(here))
+                    here = None
+                else:
+                    here = here[part]
+            elif (kind is list or kind is tuple) and type(part) is int:
+                key.append(part)
+                here = here[part] if 0 <= part < len(here) else None
             else:
-                node = node[part]
-        elif (kind is list or kind is tuple) and type(part) is int:
-            key.append(part)
-            node = node[part] if 0 <= part < len(node) else None
-        else:
-            key.append(_NOWHERE)
-            node = None
-    return key
+                key.append(_NOWHERE)
+                here = None
+        keys.append(key)
+    return keys
 
 
 class _Order:

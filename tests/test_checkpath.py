@@ -9,8 +9,9 @@ import pytest
 
 from kombo_validate import ContextError, Report, Validator
 from kombo_validate.api import HUGE_CHARS
-from kombo_validate.context import Ctx
+from kombo_validate.context import Ctx, fast_pointer
 from kombo_validate.docorder import _FEWEST, document_order
+from kombo_validate.issues import pointer
 from kombo_validate.questions import Questions
 
 from .helpers import minimal, pairs, question, snapshot, with_attachment
@@ -148,3 +149,30 @@ def test_raw_questions_answer_a_body_through_check() -> None:
     assert pairs(report) == [("/screening_question_answers/0/answer", "answer.out_of_range")]
     body["screening_question_answers"][0]["answer"] = 3
     assert pairs(FAST.check(body, questions=raw)) == []
+
+
+# --------------------------------------------------------------------------- pointers
+
+
+class _Lying(str):
+    def __str__(self) -> str:
+        return "LIE"
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ((), ""),
+        (("candidate", "location", "country"), "/candidate/location/country"),
+        (("attachments", 0, "data"), "/attachments/0/data"),
+        (("a/b", "~c"), "/a~1b/~0c"),
+        (("", ""), "//"),
+        ((True, "a"), "/True/a"),
+        ((_Lying("s"), -1), "/s/-1"),
+    ],
+)
+def test_a_recorded_pointer_is_the_rfc_6901_pointer(path: tuple[Any, ...], expected: str) -> None:
+    assert fast_pointer(path) == pointer(path) == expected
+    ctx = Ctx()
+    ctx.error(path, "c.code", "m")
+    assert [(i.path, i.code) for i in ctx.issues] == [(expected, "c.code")]
