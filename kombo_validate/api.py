@@ -293,27 +293,34 @@ class Validator:
             if cold is None:
                 fast = self._fast
                 if fast is not None:
-                    wire, proven = fast.prove(body)
+                    wire, proven, size = fast.prove_sized(body)
                     if proven:
                         return clean_report(wire)  # nothing to say, nothing changed
-                    return self._report(body, _NO_JOB, wire, proven, False)
+                    return self._report(body, _NO_JOB, wire, proven, False, size)
             else:
                 proof = cold.prove(body)
                 if proof is not None:
                     return clean_report(proof)  # what the built fast path returns for it
         self._built()
         job = self._job(questions, restrictions)
-        wire, proven, answered = self._prove(body, job)
+        wire, proven, answered, size = self._prove(body, job)
         if proven and job.restrictions is None and (job.questions is None or answered):
             return clean_report(wire)  # nothing to say, nothing changed
-        return self._report(body, job, wire, proven, answered)
+        return self._report(body, job, wire, proven, answered, size)
 
     def _report(
-        self, body: Any, job: _Job, wire: Any, proven: bool | None, answered: bool
+        self, body: Any, job: _Job, wire: Any, proven: bool | None, answered: bool, size: int
     ) -> Report:
-        """The stages after the proof, for a body it did not take whole (or its answers)."""
+        """The stages after the proof, for a body it did not take whole (or its answers).
+
+        ``size``: the length of the body's marshalled form when the proof took it (0
+        otherwise), which no string or key of the body exceeds."""
         ctx = Ctx()
         exact_keys = proven is not None  # the proof's marshal took the body: no str subclass
+        # no string of the wire body can be huge: the walk's strings are the body's, a
+        # case mapping at most 3 times as long, base64 of its bytes 4/3 (the job's own
+        # strings, answers' option ids, are not the body's)
+        small = exact_keys and job.questions is None and size * 3 < HUGE_CHARS
         wire, proven = self._walk_unproven(body, wire, proven, ctx)
         if isinstance(wire, dict):
             if job.questions is not None and not answered:
@@ -325,7 +332,7 @@ class Validator:
         # past the container budget (json.too_large) the copy is cut short, and the
         # engine's errors would each carry a copy of a 100,000-container instance
         if not proven and ctx.budget >= 0:
-            self._schema_details(wire, ctx)
+            self._schema_details(wire, ctx, small)
         return Report(
             document_order(body, ctx, exact_keys),
             ctx.changes,
@@ -350,18 +357,18 @@ class Validator:
             None if restrictions is None else _coerce_restrictions(restrictions),
         )
 
-    def _prove(self, body: Any, job: _Job) -> tuple[Any, bool | None, bool]:
-        """(wire copy, proven, answers proven): proven None when the fast path did not
-        take the body (no fast path, or not plain JSON data)."""
+    def _prove(self, body: Any, job: _Job) -> tuple[Any, bool | None, bool, int]:
+        """(wire copy, proven, answers proven, the body's marshalled size): proven None
+        when the fast path did not take the body (no fast path, or not plain JSON data)."""
         fast = self._fast
         if fast is None:
-            return None, None, False
-        wire, proven = fast.prove(body)
+            return None, None, False, 0
+        wire, proven, size = fast.prove_sized(body)
         answered = False
         if proven and job.questions is not None:
             given = wire.get(self._op.answers)
             answered = type(given) is list and job.questions.proves(given, self._dates.strict)
-        return wire, proven, answered
+        return wire, proven, answered, size
 
     def _walk_unproven(
         self, body: Any, wire: Any, proven: bool | None, ctx: Ctx
@@ -407,10 +414,13 @@ class Validator:
             f"attachments total {total:,} bytes decoded; Kombo recommends staying under {limit:,}",
         )
 
-    def _schema_details(self, wire: Any, ctx: Ctx) -> None:
-        """The schema engine's errors, where no rule said something more precise."""
+    def _schema_details(self, wire: Any, ctx: Ctx, small: bool = False) -> None:
+        """The schema engine's errors, where no rule said something more precise.
+
+        ``small``: no string or key of ``wire`` can be :data:`HUGE_CHARS` long."""
         try:
-            wire = _without_huge_reported(wire, ctx)
+            if not small:
+                wire = _without_huge_reported(wire, ctx)
             if self._engine.is_valid(wire):
                 return
             from .schema_errors import issues_from
@@ -439,9 +449,16 @@ class Validator:
 def _coerce_questions(questions: Any) -> Any:
     if questions is None:
         return None
-    from .questions import Questions
+    global _questions_coerce
+    coerce = _questions_coerce
+    if coerce is None:  # imported once: ``from`` a package runs Python code each time
+        from .questions import Questions
 
-    return Questions.coerce(questions)
+        coerce = _questions_coerce = Questions.coerce
+    return coerce(questions)
+
+
+_questions_coerce: Any = None
 
 
 def _coerce_restrictions(restrictions: Any) -> Any:

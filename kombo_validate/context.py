@@ -38,8 +38,16 @@ __all__ = [
 Path = tuple[str | int, ...]
 
 
+#: the types of the path parts that one ``join`` writes (``str(int)`` is its digits)
+_JOINED = frozenset({str, int})
+
+
 def fast_pointer(path: Path) -> str:
     """:func:`~kombo_validate.issues.pointer`, the same string, without a generator."""
+    if path and _JOINED.issuperset(map(type, path)):
+        out = "/" + "/".join(map(str, path))
+        if "~" not in out and out.count("/") == len(path):  # no part to escape
+            return out
     out = ""
     for segment in path:
         if isinstance(segment, int):

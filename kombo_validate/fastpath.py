@@ -249,24 +249,31 @@ class FastPath:
         not proven, :meth:`repair` walks the failing parts. ``(None, None)``: only
         the full walk can take this body.
         """
+        wire, proven, _ = self.prove_sized(body)
+        return wire, proven
+
+    def prove_sized(self, body: Any) -> tuple[Any, bool | None, int]:
+        """:meth:`prove`, and the size of the body's marshalled form (0 when not
+        taken): no string or key of the body is longer than that."""
         try:
             wire = self._copy(body)  # first: it refuses a large file before marshal copies it
         except Exception:  # Bail; or a key whose __eq__ raised when its hash met a name's
-            return None, None
+            return None, None, 0
         try:
             data = marshal.dumps(body)
         except Exception:  # not only exact built-in types, too deep, ...
-            return None, None
-        if len(data) > MAX_FAST_BYTES or (
+            return None, None, 0
+        size = len(data)
+        if size > MAX_FAST_BYTES or (
             0xED in data and _SURROGATE(data) is not None and _has_surrogate(body)
         ):
-            return None, None  # the walk reports a lone surrogate (marshal writes it as is)
+            return None, None, 0  # the walk reports a lone surrogate (marshal writes it as is)
         try:
             if self._full(wire):
-                return wire, True
+                return wire, True, size
         except ValueError:
             pass
-        return wire, False
+        return wire, False, size
 
     def repair(self, body: Any, wire: Any, ctx: Ctx) -> Any:
         """The wire body, its failing parts walked into ``ctx`` (``prove`` gave False)."""
