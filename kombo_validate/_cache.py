@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
 
 from ._version import __version__
+
+# ``typing`` costs ~5 ms of a ~50 ms cold start (``_artifacts``): annotations only
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 try:  # CPython's own BLAKE2: hashlib would load OpenSSL first (~5 ms of a cold start)
     from _blake2 import blake2b as _blake2b

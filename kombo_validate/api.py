@@ -11,14 +11,17 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .context import Ctx, Path
 from .docorder import document_order
 from .issues import EXCERPT_CHARS, ContextError, PayloadError, Report, clean_report
 from .jsondata import unicode_issues
 
+# ``typing`` costs ~5 ms of a ~50 ms cold start (``_artifacts``): annotations only
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, TypeAlias
+
     from ._artifacts import ColdProof
     from .answer_dates import AnswerDates
     from .engine import Engine
@@ -27,24 +30,28 @@ if TYPE_CHECKING:
     from .plan import Walker
     from .spec import SpecInfo
 
+
 # The rules, the plan compiler, the fast path and the schema engine are imported when
 # a Validator is built (``Validator._build``): a cold start whose bodies the cached
 # proof takes (``_artifacts``) never imports them.
 
 __all__ = ["Validator", "check", "default_validator", "prepare"]
 
-SpecArg = str | os.PathLike[str] | Mapping[str, Any] | None
+SpecArg: TypeAlias = "str | os.PathLike[str] | Mapping[str, Any] | None"
 
 #: ``engine.ENGINES``, named here so that a cold start need not import the engine module
 #: (a test checks the two agree)
 ENGINES = ("rust", "python")
 
 
-class _Job(NamedTuple):
+class _Job:
     """The job context of one call: compiled questions and restrictions (or None)."""
 
-    questions: Any
-    restrictions: Any
+    __slots__ = ("questions", "restrictions")
+
+    def __init__(self, questions: Any, restrictions: Any) -> None:
+        self.questions = questions
+        self.restrictions = restrictions
 
 
 _NO_JOB = _Job(None, None)
