@@ -8,8 +8,6 @@ False
 ('/candidate/last_name', 'schema.required')
 """
 
-from __future__ import annotations
-
 from ._version import __version__
 from .api import Validator, check, prepare
 from .issues import Change, ContextError, Issue, PayloadError, Report, SpecError
@@ -24,7 +22,7 @@ if TYPE_CHECKING:
     from .responses import check_response
     from .restrictions import Restrictions
     from .spec import operations
-
+del TYPE_CHECKING  # not part of the package's namespace
 
 __all__ = [
     "Change",
@@ -54,7 +52,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> "Any":
     # job context and request/response helpers load on first use: a light import
     module = _LAZY.get(name)
     if module is not None:
