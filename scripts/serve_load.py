@@ -126,31 +126,133 @@ async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, 
     return status
 
 
-async def _worker(port: int, raw: bytes, until: float, lat: list[float], bad: list[int]) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        while time.perf_counter() < until:
-            started = time.perf_counter()
-            status = await _exchange(reader, writer, raw)
-            lat.append(time.perf_counter() - started)
-            if status != 200:
-                bad.append(status)
-    finally:
-        writer.close()
+class _Looping(asyncio.Protocol):
+    """One keep-alive connection of the closed loop: ``raw`` (prebuilt) is sent again as
+    soon as each answer is in, until ``until``; a raw protocol with minimal parsing (a
+    StreamReader costs the client, which shares the CPUs with the server, about twice the
+    CPU per request)."""
+
+    def __init__(self, raw: bytes, until: float, lat: list[float], bad: list[int]) -> None:
+        self.raw, self.until, self.lat, self.bad = raw, until, lat, bad
+        self.buf = bytearray()
+        self.need = 0  # the answer's whole length once its head is in
+        self.status = 0
+        self.started = 0.0
+        self.transport: asyncio.Transport | None = None
+        self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        self._send()
+
+    def _send(self) -> None:
+        assert self.transport is not None
+        if time.perf_counter() >= self.until:
+            self.transport.close()
+            return
+        self.started = time.perf_counter()
+        self.transport.write(self.raw)
+
+    def data_received(self, data: bytes) -> None:
+        buf = self.buf
+        buf += data
+        if not self.need:
+            end = buf.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            head = bytes(buf[:end]).lower()
+            self.status = int(head[9:12])
+            at = head.find(b"\r\ncontent-length:") + 17
+            stop = head.find(b"\r\n", at)
+            self.need = end + 4 + int(head[at : stop if stop > 0 else len(head)])
+        if len(buf) < self.need:
+            return
+        self.lat.append(time.perf_counter() - self.started)
+        if self.status != 200:
+            self.bad.append(self.status)
+        del buf[: self.need]
+        self.need = 0
+        self._send()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.closed.done():
+            self.closed.set_result(None)
 
 
-async def throughput(port: int, raw: bytes, seconds: float, concurrency: int) -> dict[str, float]:
+async def _loop_on(port: int, raw: bytes, until: float, lat: list[float], bad: list[int]) -> None:
+    loop = asyncio.get_running_loop()
+    _, protocol = await loop.create_connection(
+        lambda: _Looping(raw, until, lat, bad), "127.0.0.1", port
+    )
+    await protocol.closed
+
+
+async def throughput(
+    port: int, raw: bytes, seconds: float, concurrency: int, pids: list[int] | None = None
+) -> dict[str, object]:
+    """A closed loop of ``concurrency`` connections for ``seconds`` (after 1 s of warm-up
+    on other connections); with ``pids``, how many of the connections each of those
+    processes held (counted from /proc half a second in)."""
     warm: list[float] = []
     await asyncio.gather(
-        *(_worker(port, raw, time.perf_counter() + 1.0, warm, []) for _ in range(concurrency))
+        *(_loop_on(port, raw, time.perf_counter() + 1.0, warm, []) for _ in range(concurrency))
     )
     lat: list[float] = []
     bad: list[int] = []
+    cpu = time.process_time()
     started = time.perf_counter()
     until = started + seconds
-    await asyncio.gather(*(_worker(port, raw, until, lat, bad) for _ in range(concurrency)))
+    runs = asyncio.gather(*(_loop_on(port, raw, until, lat, bad) for _ in range(concurrency)))
+    spread: dict[str, int] | None = None
+    if pids:
+        await asyncio.sleep(min(0.5, seconds / 2))
+        spread = connections_held(port, pids)
+    await runs
     elapsed = time.perf_counter() - started
-    return {"requests": len(lat), "per_s": len(lat) / elapsed, "non_200": len(bad), **pcts(lat)}
+    result: dict[str, object] = {"requests": len(lat), "per_s": len(lat) / elapsed}
+    result.update(non_200=len(bad), **pcts(lat))
+    result["client_cpu_us_per_request"] = (time.process_time() - cpu) / max(len(lat), 1) * 1e6
+    if spread is not None:
+        result["connections_per_worker"] = spread
+    return result
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (Linux /proc; none elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as listed:
+            return [int(x) for x in listed.read().split()]
+    except OSError:
+        return []
+
+
+def connections_held(port: int, pids: list[int]) -> dict[str, int]:
+    """For each process, its established connections on local ``port`` (Linux /proc;
+    empty elsewhere): whether the workers share the connections evenly."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as rows:
+                for row in list(rows)[1:]:
+                    cols = row.split()
+                    if cols[1].endswith(f":{port:04X}") and cols[3] == "01":
+                        inodes.add(f"socket:[{cols[9]}]")
+        except OSError:
+            continue
+    held: dict[str, int] = {}
+    for pid in pids:
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        count = 0
+        for fd in fds:
+            try:
+                count += os.readlink(f"/proc/{pid}/fd/{fd}") in inodes
+            except OSError:
+                continue
+        held[str(pid)] = count
+    return held
 
 
 async def sequential(port: int, raw: bytes, count: int) -> dict[str, float]:
@@ -290,6 +392,7 @@ def main() -> int:
              "--workers", str(args.workers), "--upstream", f"http://127.0.0.1:{up_port}/v1",
              "--allow-insecure-upstream"],
             env=serve_env,
+            cwd=app_dir,  # not the caller's directory: PYTHONPATH alone says which tree serves
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
         procs.append(serve)
@@ -304,7 +407,11 @@ def main() -> int:
             "client_loop": run.__module__,
             # the client against the fake upstream (one trivial process): its own ceiling
             "client_ceiling": run(throughput(up_port, ceiling, args.seconds, args.concurrency)),
-            "check": run(throughput(port, check, args.seconds, args.concurrency)),
+            "check": run(
+                throughput(
+                    port, check, args.seconds, args.concurrency, children(serve.pid) or [serve.pid]
+                )
+            ),
         }
         app = f"/ats/jobs/{JOB}/applications"
         body = json.dumps(example).encode()

@@ -54,7 +54,8 @@ class _Worker:
             child_end.close()
         parent_end.setblocking(False)
         self.chan = parent_end
-        self.ready = False
+        self.ready = False  # takes connections now
+        self.started = False  # was ready once (else its exit is a startup failure)
 
     def hand(self, conn: socket.socket) -> bool:
         """Pass ``conn`` on; False when this worker cannot take it now (gone, or its
@@ -134,8 +135,8 @@ class _Supervisor:
             worker.ready = False
             self.selector.unregister(worker.chan)
             return
-        if _READY in said and not worker.ready:
-            worker.ready = True
+        if _READY in said and not worker.started:
+            worker.ready = worker.started = True
             if not self.listening:
                 self.listening = True
                 self.selector.register(self.listener, selectors.EVENT_READ, "listen")
@@ -177,7 +178,7 @@ class _Supervisor:
             worker.chan.close()
             if self.stopping:
                 continue
-            if not worker.ready:
+            if not worker.started:
                 logger.error(
                     "Worker process [%d] exited (%s) before it was ready: stopping",
                     worker.proc.pid,
