@@ -200,6 +200,7 @@ async def throughput(
     lat: list[float] = []
     bad: list[int] = []
     cpu = time.process_time()
+    server_cpu = cpu_seconds(pids or [])
     started = time.perf_counter()
     until = started + seconds
     runs = asyncio.gather(*(_loop_on(port, raw, until, lat, bad) for _ in range(concurrency)))
@@ -211,7 +212,10 @@ async def throughput(
     elapsed = time.perf_counter() - started
     result: dict[str, object] = {"requests": len(lat), "per_s": len(lat) / elapsed}
     result.update(non_200=len(bad), **pcts(lat))
-    result["client_cpu_us_per_request"] = (time.process_time() - cpu) / max(len(lat), 1) * 1e6
+    count = max(len(lat), 1)
+    result["client_cpu_us_per_request"] = (time.process_time() - cpu) / count * 1e6
+    if pids:
+        result["server_cpu_us_per_request"] = (cpu_seconds(pids) - server_cpu) / count * 1e6
     if spread is not None:
         result["connections_per_worker"] = spread
     return result
@@ -224,6 +228,19 @@ def children(pid: int) -> list[int]:
             return [int(x) for x in listed.read().split()]
     except OSError:
         return []
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds the processes have used (Linux /proc; 0 elsewhere)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK") if total else 0.0
 
 
 def connections_held(port: int, pids: list[int]) -> dict[str, int]:
@@ -337,9 +354,9 @@ async def mixed(port: int, up_port: int, example: dict, total: int, concurrency:
 
 def pcts(lat: list[float]) -> dict[str, float]:
     if len(lat) < 2:
-        return {"p50_ms": float("nan"), "p99_ms": float("nan")}
+        return {"p50_ms": float("nan"), "p90_ms": float("nan"), "p99_ms": float("nan")}
     cuts = statistics.quantiles(lat, n=100)
-    return {"p50_ms": cuts[49] * 1000, "p99_ms": cuts[98] * 1000}
+    return {"p50_ms": cuts[49] * 1000, "p90_ms": cuts[89] * 1000, "p99_ms": cuts[98] * 1000}
 
 
 def main() -> int:
@@ -402,6 +419,8 @@ def main() -> int:
         ceiling = request_bytes("GET", "/v1/ats/jobs", up_port)
         result: dict[str, object] = {
             "cpus": os.cpu_count(),
+            # what else ran: the machine is shared (1, 5, 15 minutes)
+            "load_avg_before": os.getloadavg() if hasattr(os, "getloadavg") else None,
             "workers": args.workers,
             "concurrency": args.concurrency,
             "client_loop": run.__module__,

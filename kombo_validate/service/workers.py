@@ -32,7 +32,7 @@ from .config import ServiceConfig
 
 __all__ = ["HANDS_OFF", "supervise", "worker_main"]
 
-logger = logging.getLogger("kombo_validate.serve")
+logger = logging.getLogger(__package__)  # kombo_validate.service
 
 #: whether this platform can pass sockets between processes (else uvicorn's supervisor)
 HANDS_OFF = hasattr(socket, "send_fds") and hasattr(signal, "SIGCHLD")
@@ -222,8 +222,8 @@ def supervise(config: ServiceConfig) -> int:
         return 1
     listener.setblocking(False)
     logger.info(
-        "Uvicorn running on http://%s:%d, %d workers handed connections in turn by [%d]",
-        config.host,
+        "Serving on http://%s:%d: %d workers, handed the connections in turn by [%d]",
+        f"[{config.host}]" if ":" in config.host else config.host,
         config.port,
         config.workers,
         os.getpid(),
