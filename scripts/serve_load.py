@@ -134,45 +134,40 @@ class _Looping(asyncio.Protocol):
 
     def __init__(self, raw: bytes, until: float, lat: list[float], bad: list[int]) -> None:
         self.raw, self.until, self.lat, self.bad = raw, until, lat, bad
-        self.buf = bytearray()
-        self.need = 0  # the answer's whole length once its head is in
-        self.status = 0
+        self.held = b""  # an answer's first part, when it arrives in pieces (rare)
         self.started = 0.0
         self.transport: asyncio.Transport | None = None
         self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
-        self._send()
-
-    def _send(self) -> None:
-        assert self.transport is not None
-        if time.perf_counter() >= self.until:
-            self.transport.close()
-            return
         self.started = time.perf_counter()
         self.transport.write(self.raw)
 
     def data_received(self, data: bytes) -> None:
-        buf = self.buf
-        buf += data
-        if not self.need:
-            end = buf.find(b"\r\n\r\n")
-            if end < 0:
-                return
-            head = bytes(buf[:end]).lower()
-            self.status = int(head[9:12])
-            at = head.find(b"\r\ncontent-length:") + 17
-            stop = head.find(b"\r\n", at)
-            self.need = end + 4 + int(head[at : stop if stop > 0 else len(head)])
-        if len(buf) < self.need:
+        if self.held:
+            data, self.held = self.held + data, b""
+        end = data.find(b"\r\n\r\n")
+        if end < 0:
+            self.held = data
             return
-        self.lat.append(time.perf_counter() - self.started)
-        if self.status != 200:
-            self.bad.append(self.status)
-        del buf[: self.need]
-        self.need = 0
-        self._send()
+        head = data[:end].lower()
+        at = head.find(b"\r\ncontent-length:") + 17
+        stop = head.find(b"\r\n", at)
+        if len(data) < end + 4 + int(head[at : stop if stop > 0 else len(head)]):
+            self.held = data
+            return
+        now = time.perf_counter()  # the answer is in: the next request goes out first
+        assert self.transport is not None
+        if now < self.until:
+            self.transport.write(self.raw)
+        else:
+            self.transport.close()
+        self.lat.append(now - self.started)
+        self.started = now
+        status = int(head[9:12])
+        if status != 200:
+            self.bad.append(status)
 
     def connection_lost(self, exc: Exception | None) -> None:
         if not self.closed.done():

@@ -27,7 +27,6 @@ from typing import Any
 import httptools
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE
 
-from .budget import declared_length
 from .coalesce import CoalescingHttpTools
 
 __all__ = ["LeanHttp"]
@@ -65,6 +64,7 @@ class LeanHttp(asyncio.Protocol):
         self.url = b""
         self.headers: list[tuple[bytes, bytes]] = []
         self.body: list[bytes] = []
+        self.odd = False  # Expect, Transfer-Encoding or Upgrade: uvicorn's
         self.scope: dict[str, Any] = {}
         self.body_at = 0
         self.keep_alive = True
@@ -123,12 +123,16 @@ class LeanHttp(asyncio.Protocol):
         self.url = b""
         self.headers = []
         self.body = []
+        self.odd = False
 
     def on_url(self, url: bytes) -> None:
         self.url += url
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        self.headers.append((name.lower(), value.rstrip(b" \t")))
+        name = name.lower()
+        if name in _DECLINED_HEADERS:
+            self.odd = True
+        self.headers.append((name, value.rstrip(b" \t")))
 
     def on_headers_complete(self) -> None:
         if self.declined or self.done:
@@ -140,7 +144,7 @@ class LeanHttp(asyncio.Protocol):
             return
         headers = self.headers
         scope = {"type": "http", "method": "POST", "path": path, "headers": headers}
-        if any(name in _DECLINED_HEADERS for name, _ in headers) or not self.app.answers_now(scope):
+        if self.odd or not self.app.answers_now(scope):
             self.declined = True
             return
         head = self.buffer.find(_HEAD_END, self.start)
@@ -162,7 +166,7 @@ class LeanHttp(asyncio.Protocol):
         body = self.body[0] if len(self.body) == 1 else b"".join(self.body)
         at = self.start + self.body_at
         end = at + len(body)
-        if declared_length(self.headers)[0] != len(body) or self.buffer[at:end] != body:
+        if self.buffer[at:end] != body:
             self.declined = True  # framing not as read: uvicorn's parser decides
             return
         try:
