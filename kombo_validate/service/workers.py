@@ -26,6 +26,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from typing import Any
 
 from .config import ServiceConfig
@@ -149,6 +150,7 @@ class _Supervisor:
                 return
             except OSError as exc:  # e.g. EMFILE: the connection waits in the backlog
                 logger.warning("accept failed: %s", exc)
+                time.sleep(0.05)  # not a busy loop while the descriptors are out
                 return
             self.waiting.append(conn)
             self._hand_waiting()
