@@ -14,7 +14,11 @@ keep-alive connections:
    body received exactly once, no refused one received at all.
 
 ``client_ceiling`` is the same client against the fake upstream alone: what it can
-send at all on this machine, so a check figure near it is the client's limit.
+send at all on this machine, so a check figure near it is the client's limit. The check
+run also reports how many of the connections each worker held, and the server's and the
+client's CPU per request (Linux /proc); ``load_avg_before`` says what else was running.
+The server runs from a neutral directory, so ``PYTHONPATH`` (``--server-pythonpath``
+first, then this tree) alone says which code serves.
 
 Bounded in time (``--seconds`` per throughput run, ``--requests`` per latency run) and
 everything started is stopped in a ``finally``. The client runs on the same machine,
