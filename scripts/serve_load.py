@@ -14,7 +14,11 @@ keep-alive connections:
    body received exactly once, no refused one received at all.
 
 ``client_ceiling`` is the same client against the fake upstream alone: what it can
-send at all on this machine, so a check figure near it is the client's limit.
+send at all on this machine, so a check figure near it is the client's limit. The check
+run also reports how many of the connections each worker held, and the server's and the
+client's CPU per request (Linux /proc); ``load_avg_before`` says what else was running.
+The server runs from a neutral directory, so ``PYTHONPATH`` (``--server-pythonpath``
+first, then this tree) alone says which code serves.
 
 Bounded in time (``--seconds`` per throughput run, ``--requests`` per latency run) and
 everything started is stopped in a ``finally``. The client runs on the same machine,
@@ -126,31 +130,145 @@ async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, 
     return status
 
 
-async def _worker(port: int, raw: bytes, until: float, lat: list[float], bad: list[int]) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        while time.perf_counter() < until:
-            started = time.perf_counter()
-            status = await _exchange(reader, writer, raw)
-            lat.append(time.perf_counter() - started)
-            if status != 200:
-                bad.append(status)
-    finally:
-        writer.close()
+class _Looping(asyncio.Protocol):
+    """One keep-alive connection of the closed loop: ``raw`` (prebuilt) is sent again as
+    soon as each answer is in, until ``until``; a raw protocol with minimal parsing (a
+    StreamReader costs the client, which shares the CPUs with the server, about twice the
+    CPU per request)."""
+
+    def __init__(self, raw: bytes, until: float, lat: list[float], bad: list[int]) -> None:
+        self.raw, self.until, self.lat, self.bad = raw, until, lat, bad
+        self.held = b""  # an answer's first part, when it arrives in pieces (rare)
+        self.started = 0.0
+        self.transport: asyncio.Transport | None = None
+        self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        self.started = time.perf_counter()
+        self.transport.write(self.raw)
+
+    def data_received(self, data: bytes) -> None:
+        if self.held:
+            data, self.held = self.held + data, b""
+        end = data.find(b"\r\n\r\n")
+        if end < 0:
+            self.held = data
+            return
+        head = data[:end].lower()
+        at = head.find(b"\r\ncontent-length:") + 17
+        stop = head.find(b"\r\n", at)
+        if len(data) < end + 4 + int(head[at : stop if stop > 0 else len(head)]):
+            self.held = data
+            return
+        now = time.perf_counter()  # the answer is in: the next request goes out first
+        assert self.transport is not None
+        if now < self.until:
+            self.transport.write(self.raw)
+        else:
+            self.transport.close()
+        self.lat.append(now - self.started)
+        self.started = now
+        status = int(head[9:12])
+        if status != 200:
+            self.bad.append(status)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.closed.done():
+            self.closed.set_result(None)
 
 
-async def throughput(port: int, raw: bytes, seconds: float, concurrency: int) -> dict[str, float]:
+async def _loop_on(port: int, raw: bytes, until: float, lat: list[float], bad: list[int]) -> None:
+    loop = asyncio.get_running_loop()
+    _, protocol = await loop.create_connection(
+        lambda: _Looping(raw, until, lat, bad), "127.0.0.1", port
+    )
+    await protocol.closed
+
+
+async def throughput(
+    port: int, raw: bytes, seconds: float, concurrency: int, pids: list[int] | None = None
+) -> dict[str, object]:
+    """A closed loop of ``concurrency`` connections for ``seconds`` (after 1 s of warm-up
+    on other connections); with ``pids``, how many of the connections each of those
+    processes held (counted from /proc half a second in)."""
     warm: list[float] = []
     await asyncio.gather(
-        *(_worker(port, raw, time.perf_counter() + 1.0, warm, []) for _ in range(concurrency))
+        *(_loop_on(port, raw, time.perf_counter() + 1.0, warm, []) for _ in range(concurrency))
     )
     lat: list[float] = []
     bad: list[int] = []
+    cpu = time.process_time()
+    server_cpu = cpu_seconds(pids or [])
     started = time.perf_counter()
     until = started + seconds
-    await asyncio.gather(*(_worker(port, raw, until, lat, bad) for _ in range(concurrency)))
+    runs = asyncio.gather(*(_loop_on(port, raw, until, lat, bad) for _ in range(concurrency)))
+    spread: dict[str, int] | None = None
+    if pids:
+        await asyncio.sleep(min(0.5, seconds / 2))
+        spread = connections_held(port, pids)
+    await runs
     elapsed = time.perf_counter() - started
-    return {"requests": len(lat), "per_s": len(lat) / elapsed, "non_200": len(bad), **pcts(lat)}
+    result: dict[str, object] = {"requests": len(lat), "per_s": len(lat) / elapsed}
+    result.update(non_200=len(bad), **pcts(lat))
+    count = max(len(lat), 1)
+    result["client_cpu_us_per_request"] = (time.process_time() - cpu) / count * 1e6
+    if pids:
+        result["server_cpu_us_per_request"] = (cpu_seconds(pids) - server_cpu) / count * 1e6
+    if spread is not None:
+        result["connections_per_worker"] = spread
+    return result
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (Linux /proc; none elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as listed:
+            return [int(x) for x in listed.read().split()]
+    except OSError:
+        return []
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds the processes have used (Linux /proc; 0 elsewhere)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK") if total else 0.0
+
+
+def connections_held(port: int, pids: list[int]) -> dict[str, int]:
+    """For each process, its established connections on local ``port`` (Linux /proc;
+    empty elsewhere): whether the workers share the connections evenly."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as rows:
+                for row in list(rows)[1:]:
+                    cols = row.split()
+                    if cols[1].endswith(f":{port:04X}") and cols[3] == "01":
+                        inodes.add(f"socket:[{cols[9]}]")
+        except OSError:
+            continue
+    held: dict[str, int] = {}
+    for pid in pids:
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        count = 0
+        for fd in fds:
+            try:
+                count += os.readlink(f"/proc/{pid}/fd/{fd}") in inodes
+            except OSError:
+                continue
+        held[str(pid)] = count
+    return held
 
 
 async def sequential(port: int, raw: bytes, count: int) -> dict[str, float]:
@@ -235,9 +353,9 @@ async def mixed(port: int, up_port: int, example: dict, total: int, concurrency:
 
 def pcts(lat: list[float]) -> dict[str, float]:
     if len(lat) < 2:
-        return {"p50_ms": float("nan"), "p99_ms": float("nan")}
+        return {"p50_ms": float("nan"), "p90_ms": float("nan"), "p99_ms": float("nan")}
     cuts = statistics.quantiles(lat, n=100)
-    return {"p50_ms": cuts[49] * 1000, "p99_ms": cuts[98] * 1000}
+    return {"p50_ms": cuts[49] * 1000, "p90_ms": cuts[89] * 1000, "p99_ms": cuts[98] * 1000}
 
 
 def main() -> int:
@@ -290,6 +408,7 @@ def main() -> int:
              "--workers", str(args.workers), "--upstream", f"http://127.0.0.1:{up_port}/v1",
              "--allow-insecure-upstream"],
             env=serve_env,
+            cwd=app_dir,  # not the caller's directory: PYTHONPATH alone says which tree serves
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
         procs.append(serve)
@@ -299,12 +418,18 @@ def main() -> int:
         ceiling = request_bytes("GET", "/v1/ats/jobs", up_port)
         result: dict[str, object] = {
             "cpus": os.cpu_count(),
+            # what else ran: the machine is shared (1, 5, 15 minutes)
+            "load_avg_before": os.getloadavg() if hasattr(os, "getloadavg") else None,
             "workers": args.workers,
             "concurrency": args.concurrency,
             "client_loop": run.__module__,
             # the client against the fake upstream (one trivial process): its own ceiling
             "client_ceiling": run(throughput(up_port, ceiling, args.seconds, args.concurrency)),
-            "check": run(throughput(port, check, args.seconds, args.concurrency)),
+            "check": run(
+                throughput(
+                    port, check, args.seconds, args.concurrency, children(serve.pid) or [serve.pid]
+                )
+            ),
         }
         app = f"/ats/jobs/{JOB}/applications"
         body = json.dumps(example).encode()

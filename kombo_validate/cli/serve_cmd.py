@@ -149,5 +149,4 @@ def run_serve(options: Any, out: TextIO, err: TextIO) -> int:
         err.write(f"kombo-validate: warning: serving on {config.host}, beyond this machine\n")
     where = config.upstream or "no upstream (check API only)"
     err.write(f"kombo-validate: serving http://{config.host}:{config.port} -> {where}\n")
-    run(config)
-    return 0
+    return run(config)

@@ -15,12 +15,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .budget import Budget
+from .budget import Budget, declared_length
 from .check_api import API_PATHS, FAST_PATHS, CheckAPI, json_response
 from .config import ServiceConfig
 from .errors import Send
 from .playground import page
-from .proxy import Proxy, Receive
+from .proxy import THREAD_BYTES, Proxy, Receive
 from .registry import Registry
 
 __all__ = ["Service", "app_from_env", "create_app", "run"]
@@ -87,6 +87,21 @@ class Service:
                 return
         await self.api(scope, receive, send)
 
+    def answers_now(self, scope: MutableMapping[str, Any]) -> bool:
+        """Whether :meth:`answer_now` may take this request once its body is in: a POST
+        to /v1/check or /v1/prepare declaring a small length (the protocol's fast path,
+        :mod:`.lean_http`)."""
+        if scope["method"] != "POST" or scope["path"] not in FAST_PATHS:
+            return False
+        declared, valid = declared_length(scope["headers"])
+        return valid and declared is not None and declared < THREAD_BYTES
+
+    def answer_now(self, scope: MutableMapping[str, Any], body: bytes) -> tuple[int, bytes] | None:
+        """``(status, body)`` of a request :meth:`answers_now` took, or None: serve it
+        through :meth:`__call__` instead."""
+        prepare = FAST_PATHS[scope["path"]]
+        return self.check_api.answer_now(scope["headers"], body, prepare)
+
 
 def _is_page(scope: MutableMapping[str, Any]) -> bool:
     """``GET /`` (or HEAD): the playground, not the upstream's root."""
@@ -102,17 +117,11 @@ def app_from_env() -> Service:
     return Service(ServiceConfig.from_env())
 
 
-def run(config: ServiceConfig) -> None:
-    """Serve until SIGINT/SIGTERM (in-flight requests finish first)."""
-    import os
-
-    import uvicorn
-
+def uvicorn_options(config: ServiceConfig) -> dict[str, Any]:
+    """What uvicorn is told, in one process or in each worker."""
     from .coalesce import protocol
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines quote whole URLs
-    common: dict[str, Any] = {
+    return {
         "host": config.host,
         "port": config.port,
         "access_log": False,  # our own line per request: no paths, no payload values
@@ -121,11 +130,26 @@ def run(config: ServiceConfig) -> None:
         "date_header": False,
         "timeout_graceful_shutdown": config.graceful_timeout,
         "log_level": "info",
-        "http": protocol(),  # httptools, each response in one write (.coalesce)
+        "http": protocol(),  # httptools: small checks at once (.lean_http), else .coalesce
         # loop "auto": uvloop when installed (the serve extra brings it), else asyncio
     }
+
+
+def run(config: ServiceConfig) -> int:
+    """Serve until SIGINT/SIGTERM (in-flight requests finish first); the exit code."""
+    import os
+
+    import uvicorn
+
+    from .workers import HANDS_OFF, supervise
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines quote whole URLs
+    common = uvicorn_options(config)
     if config.workers > 1:
         os.environ["KOMBO_VALIDATE_SERVE_CONFIG"] = config.to_env()
+        if HANDS_OFF:  # connections handed to the workers in turn (.workers)
+            return supervise(config)
         uvicorn.run(
             "kombo_validate.service.app:app_from_env",
             factory=True,
@@ -134,3 +158,4 @@ def run(config: ServiceConfig) -> None:
         )
     else:
         uvicorn.run(create_app(config), **common)
+    return 0

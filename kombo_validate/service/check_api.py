@@ -17,6 +17,7 @@ through Starlette's Request/Response: they are the hot path.
 
 from __future__ import annotations
 
+import json
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -26,6 +27,7 @@ from starlette.responses import Response
 
 from ..api import Validator
 from ..issues import ContextError, Report, SpecError
+from ..jsontext import json_int
 from ..responses import parse_json
 from .budget import BodyTooLarge, Budget, Busy, ClientGone, Reading, declared_length, read_body
 from .errors import Send, busy, json_bytes, send_json
@@ -97,13 +99,42 @@ class CheckAPI:
                 return
             except ClientGone:
                 return
-            body = json_bytes({"operation": validator.operation.id, **answer})
-            status = 422 if prepare and not answer["ok"] else 200
+            status, body = _reply(validator, answer, prepare)
             headers = [_JSON, (b"content-length", b"%d" % len(body))]
             await send({"type": "http.response.start", "status": status, "headers": headers})
             await send({"type": "http.response.body", "body": body, "more_body": False})
         finally:
             reading.release()
+
+    def answer_now(
+        self, headers: list[tuple[bytes, bytes]], raw: bytes, prepare: bool
+    ) -> tuple[int, bytes] | None:
+        """``(status, body)`` of a small request read whole already, computed at once:
+        no task, no receive/send messages (the protocol's fast path, see
+        :mod:`.lean_http`). None when it needs :meth:`handle`: a Validator not built yet,
+        a body of :data:`THREAD_BYTES` or more, a full budget, or a request that cannot
+        be checked (its 4xx is :meth:`handle`'s to give)."""
+        size = len(raw)
+        budget = self._budget
+        if size >= THREAD_BYTES or size > self._limit or budget.held + size > budget.limit:
+            return None
+        if not declared_length(headers)[1]:
+            return None
+        try:
+            envelope = _envelope(raw)
+            validator = self._built(envelope.get("operation"))
+            if validator is None:
+                return None
+            return _reply(validator, _answer(validator, envelope), prepare)
+        except BadRequest:
+            return None
+
+    def _built(self, name: Any) -> Validator | None:
+        """The Validator ``name`` asks for when it is built already, else None."""
+        if name is None:
+            default = self._registry.default
+            return None if default is None else self._registry.ready(default)
+        return self._named.get(name) if isinstance(name, str) else None
 
     def endpoint(self, *, prepare: bool) -> Any:
         """``handle`` as an ASGI app for a Starlette route (the app calls ``handle`` itself
@@ -182,10 +213,33 @@ class CheckAPI:
         return json_response(document(self._registry, self._proxying))
 
 
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+#: :func:`~kombo_validate.responses.parse_json`'s decoder, built once
+_DECODER = json.JSONDecoder(parse_int=json_int, parse_constant=_reject_constant)
+_NOT_READ = object()
+
+
+def _loads(raw: bytes) -> Any:
+    """``raw`` as strict UTF-8 JSON, or :data:`_NOT_READ`: then :func:`parse_json` decides
+    (other encodings, a BOM) and words the problem. Where this reads, ``json.loads``
+    reads the same (its other encodings put a NUL in the first two bytes: not JSON
+    in UTF-8)."""
+    try:
+        return _DECODER.decode(raw.decode("utf-8"))
+    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError too
+        return _NOT_READ
+
+
 def _envelope(raw: bytes) -> dict[str, Any]:
-    data, problem = parse_json(raw)
-    if problem is not None:
-        raise BadRequest("REQUEST.NOT_JSON", problem.message.replace("the body", "the request", 1))
+    data = _loads(raw)
+    if data is _NOT_READ:
+        data, problem = parse_json(raw)
+        if problem is not None:
+            message = problem.message.replace("the body", "the request", 1)
+            raise BadRequest("REQUEST.NOT_JSON", message)
     if not isinstance(data, dict):
         raise BadRequest(
             "REQUEST.SHAPE",
@@ -212,6 +266,12 @@ def _envelope(raw: bytes) -> dict[str, Any]:
         if data["format"] not in FORMATS:
             raise BadRequest("REQUEST.SHAPE", f'"format" must be one of {", ".join(FORMATS)}')
     return data
+
+
+def _reply(validator: Validator, answer: dict[str, Any], prepare: bool) -> tuple[int, bytes]:
+    """``(status, body)`` of a checked request: 422 for /v1/prepare with errors."""
+    body = json_bytes({"operation": validator.operation.id, **answer})
+    return (422 if prepare and not answer["ok"] else 200), body
 
 
 def _answer(validator: Validator, envelope: dict[str, Any]) -> dict[str, Any]:

@@ -8,8 +8,9 @@ so nothing is reordered or lost. The request target is kept as sent (see
 :class:`CoalescingHttpTools`). Measured with ``scripts/serve_load.py``: about
 +15 % checks/s (two workers, 2 cores).
 
-:func:`protocol` gives this class when httptools is installed (the serve extra brings
-it), else ``"auto"`` (uvicorn's own choice).
+:func:`protocol` gives :class:`~kombo_validate.service.lean_http.LeanHttp` (which hands
+every connection it does not answer itself to this class) when httptools is installed (the
+serve extra brings it), else ``"auto"`` (uvicorn's own choice).
 """
 
 from __future__ import annotations
@@ -54,13 +55,13 @@ class _Coalescing:
 
 
 def protocol() -> str:
-    """The protocol for ``uvicorn.run(http=...)``: this module's class by its import
-    name (uvicorn's worker processes import it), or ``"auto"`` without httptools."""
+    """The protocol for ``uvicorn.run(http=...)`` by its import name (uvicorn's worker
+    processes import it), or ``"auto"`` without httptools."""
     try:
         import httptools  # noqa: F401
     except ImportError:  # uvicorn picks h11
         return "auto"
-    return f"{__name__}:CoalescingHttpTools"
+    return "kombo_validate.service.lean_http:LeanHttp"  # small checks at once, else ours
 
 
 try:
