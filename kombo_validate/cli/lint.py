@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from ..issues import Change, excerpt
 from .findings import Finding
-from .loaders import Document, LoadedFile, kind_of, load_file
+from .loaders import Document, JsonDocument, LoadedFile, kind_of, load_file
 from .reporters import show_path
 
 __all__ = [
@@ -132,20 +132,26 @@ def check_document(doc: Document, path: str, validator: Any = None) -> tuple[lis
             report = _check_response(doc.data, validator)
         else:
             questions, restrictions = _State.questions, _State.restrictions
-            if questions is not None or restrictions is not None:
+            if questions is None and restrictions is None:  # the commonest call, lean
+                data = doc.data if type(doc) is JsonDocument else payload(doc, validator)
+                report = validator.check(data)
+            else:
                 op = validator.operation  # (a Validator builds it on first need)
                 questions = questions if op.answers is not None else None
                 restrictions = restrictions if op.uploads is not None else None
-            report = validator.check(
-                payload(doc, validator), questions=questions, restrictions=restrictions
-            )
+                report = validator.check(
+                    payload(doc, validator), questions=questions, restrictions=restrictions
+                )
     except Exception as exc:  # a validator bug must not hide the other files' results
         line, column = doc.locate("")
         message = f"the validator failed: {type(exc).__name__}: {exc}"
         failed = Finding(path, line, column, "", "internal.error", "error", message, doc.index)
         return [failed], None
+    issues = report.issues
+    if not issues:
+        return [], report
     findings = []
-    for issue in report.issues:
+    for issue in issues:
         line, column = doc.locate(issue.path, key=issue.code in KEY_CODES)
         findings.append(
             Finding(
@@ -174,18 +180,25 @@ def lint_file(path: str) -> FileResult:
 
 def _lint_file(path: str) -> FileResult:
     options = _State.options
-    validator = validator_for(path)
+    by_file = _State.by_file
+    validator = _State.validator if by_file is None else by_file.get(path, _State.validator)
     read = _stat(path) if options.fix else None  # before reading: a later change is seen
     kind = kind_of(path) or options.input_format
     loaded = load_file(path, kind, duplicates=options.strict, stdin=options.stdin)
     path = loaded.path  # standard input is named <stdin>
     findings = list(loaded.findings)
+    if not (options.fix or options.strict):  # the changes go unsaid: only the findings
+        for doc in loaded.documents:
+            findings.extend(check_document(doc, path, validator)[0])
+        if len(findings) > 1:
+            findings.sort(key=lambda f: (f.line, f.column))
+        return FileResult(findings, [], False, len(loaded.documents))
     notes: list[tuple[int, int, str]] = []
     bodies: dict[int, Any] = {}
     for doc in loaded.documents:
         found, report = check_document(doc, path, validator)
         findings.extend(found)
-        if report is None or not report.ok or not report.changes:
+        if report is None or not report.changes or not report.ok:
             continue
         if options.fix:
             bodies[doc.index] = report.body
@@ -214,8 +227,10 @@ def _lint_file(path: str) -> FileResult:
         except Exception as exc:  # FixError, FixRefused, a bug: the file stays as it was
             notes = []
             findings.extend(_not_fixed(loaded, exc))
-    findings.sort(key=lambda f: (f.line, f.column))
-    notes.sort(key=lambda n: (n[0], n[1]))  # the changes come in the spec's order
+    if len(findings) > 1:  # (a file with nothing to say skips the sorts)
+        findings.sort(key=lambda f: (f.line, f.column))
+    if len(notes) > 1:
+        notes.sort(key=lambda n: (n[0], n[1]))  # the changes come in the spec's order
     return FileResult(findings, notes, fixed, len(loaded.documents))
 
 
