@@ -17,7 +17,17 @@ from typing import Any, NamedTuple
 
 from ..issues import Change, excerpt
 from .findings import Finding
-from .loaders import Document, JsonDocument, LoadedFile, kind_of, load_file
+from .loaders import (
+    Document,
+    JsonDocument,
+    LoadedFile,
+    is_stdin,
+    kind_of,
+    load_file,
+    load_text,
+    plain_json,
+    read_source,
+)
 from .reporters import show_path
 
 __all__ = [
@@ -182,12 +192,25 @@ def _lint_file(path: str) -> FileResult:
     options = _State.options
     by_file = _State.by_file
     validator = _State.validator if by_file is None else by_file.get(path, _State.validator)
-    read = _stat(path) if options.fix else None  # before reading: a later change is seen
     kind = kind_of(path) or options.input_format
-    loaded = load_file(path, kind, duplicates=options.strict, stdin=options.stdin)
+    unsaid = not (options.fix or options.strict)  # the changes go unsaid: only the findings
+    if unsaid and kind == "json" and not is_stdin(path):  # the commonest file, in few calls
+        raw = read_source(path)
+        if isinstance(raw, Finding):
+            return FileResult([raw], [], False, 0)
+        plain = plain_json(raw)
+        if plain is not None:
+            findings = check_document(plain, path, validator)[0]
+            if len(findings) > 1:
+                findings.sort(key=lambda f: (f.line, f.column))
+            return FileResult(findings, [], False, 1)
+        loaded = load_text(raw, path, kind, duplicates=False)  # says what is wrong with it
+    else:
+        read = _stat(path) if options.fix else None  # before reading: a later change is seen
+        loaded = load_file(path, kind, duplicates=options.strict, stdin=options.stdin)
     path = loaded.path  # standard input is named <stdin>
     findings = list(loaded.findings)
-    if not (options.fix or options.strict):  # the changes go unsaid: only the findings
+    if unsaid:
         for doc in loaded.documents:
             findings.extend(check_document(doc, path, validator)[0])
         if len(findings) > 1:

@@ -51,6 +51,7 @@ __all__ = [
     "kind_of",
     "load_file",
     "load_text",
+    "plain_json",
     "read_source",
     "read_stdin",
     "sniff",
@@ -264,6 +265,18 @@ def load_text(raw: bytes | str, path: str, kind: str, *, duplicates: bool = True
 
 
 _DECODER = jsontext.DECODER
+
+
+def plain_json(raw: bytes) -> JsonDocument | None:
+    """The document of UTF-8 text (no BOM) that is one JSON value, as :func:`load_text`
+    makes it without looking for repeated keys — in one call, for the commonest file;
+    None for anything else (bad UTF-8, a BOM, no payload, bad JSON, too deep), which
+    :func:`load_text` then reports."""
+    try:
+        text = raw.decode("utf-8")
+        return JsonDocument(_DECODER.decode(text), text)  # (a BOM is not JSON: None)
+    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError too
+        return None
 
 
 def _load_json(
