@@ -7,6 +7,12 @@ once, by the caller (a :class:`State`), and installed in each process by
 picklable :class:`FileResult`.
 :func:`lint_files` yields the results in the order of the files, whatever
 ``jobs`` is, so the output of ``--jobs N`` is identical to ``--jobs 1``.
+
+Most files are a ``.json`` file linted without ``--fix`` or ``--strict``: such a file
+is read (one ``open``, ``fstat``, ``read``), decoded and checked in a few calls
+(:func:`~.loaders.plain_json`); only one with something unusual in it (a BOM, bad
+UTF-8 or JSON, no payload) goes through :func:`~.loaders.load_text`, from the bytes
+already read. Without ``--fix`` or ``--strict`` a file's changes are never located.
 """
 
 from __future__ import annotations
