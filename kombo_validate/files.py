@@ -32,26 +32,46 @@ class TooLarge(OSError):
         self.limit = limit
 
 
+#: open without blocking: a FIFO's ``open`` would wait for a writer
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+_S_ISREG = stat.S_ISREG
+_S_ISDIR = stat.S_ISDIR
+
+
 def read_regular(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of the regular file at ``path``; raises OSError (FileNotFoundError,
-    :class:`NotRegularFile`, :class:`TooLarge`, …) otherwise."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    :class:`NotRegularFile`, :class:`TooLarge`, …) otherwise.
+
+    One ``open``, one ``fstat``, one ``read`` for a file that holds what ``fstat``
+    says (asked for one byte more: a short read of a regular file is its end); a
+    file that grew, shrank or does not know its size (``/proc``) is read on to its
+    end in chunks, as :func:`read_stream` does.
+    """
+    fd = os.open(path, _OPEN_FLAGS)
     try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise NotRegularFile("a directory, not a file")
-        if not stat.S_ISREG(mode):
+        info = os.fstat(fd)
+        mode = info.st_mode
+        if not _S_ISREG(mode):
+            if _S_ISDIR(mode):
+                raise NotRegularFile("a directory, not a file")
             raise NotRegularFile("not a regular file (FIFO, socket or device)")
-        return read_stream(lambda size: os.read(fd, size), limit)
+        size = info.st_size
+        first = os.read(fd, size + 1) if 0 < size < limit else b""
+        if first and len(first) == size:
+            return first
+        return read_stream(lambda n: os.read(fd, n), limit, first)
     finally:
         os.close(fd)
 
 
-def read_stream(read: Callable[[int], bytes], limit: int = MAX_FILE_BYTES) -> bytes:
+def read_stream(
+    read: Callable[[int], bytes], limit: int = MAX_FILE_BYTES, first: bytes = b""
+) -> bytes:
     """All that ``read(size)`` gives until it gives ``b""``, in chunks of at most 1 MiB;
-    :class:`TooLarge` past ``limit`` bytes (at most one byte more is read)."""
-    chunks: list[bytes] = []
-    size = 0
+    :class:`TooLarge` past ``limit`` bytes (at most one byte more is read). ``first``:
+    bytes already read (at most ``limit``), which the result starts with."""
+    chunks: list[bytes] = [first] if first else []
+    size = len(first)
     while True:
         chunk = read(min(1 << 20, limit + 1 - size))
         if not chunk:

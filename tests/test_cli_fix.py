@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import signal
 import subprocess
@@ -460,3 +461,44 @@ def test_fix_notes_come_in_line_order(capsys: pytest.CaptureFixture[str], tmp_pa
         [f"{path}:5:15:", "fixed", "/candidate/gender:"],
         [f"{path}:6:22:", "fixed", "/candidate/email_address:"],
     ]
+
+
+def test_without_fix_or_strict_the_changes_are_not_even_located(
+    capsys: pytest.CaptureFixture[str], tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kombo_validate.cli.loaders import JsonDocument
+
+    located: list[str] = []
+    locate = JsonDocument.locate
+
+    def counting(self: JsonDocument, pointer: str, key: bool = False) -> tuple[int, int]:
+        located.append(pointer)
+        return locate(self, pointer, key)
+
+    monkeypatch.setattr(JsonDocument, "locate", counting)
+    assert main(["lint", str(tree / "a.json"), str(tree / "canonical.json")]) == 0
+    assert located == []  # three changes in a.json, none said: no position worked out
+    assert capsys.readouterr() == ("", "2 files checked: 0 errors, 0 warnings\n")
+    assert main(["lint", str(tree / "a.json"), "--strict"]) == 1
+    assert sorted(located) == [  # (the changes come in the spec's order)
+        "/candidate/email_address",
+        "/candidate/gender",
+        "/candidate/location/country",
+    ]
+    located.clear()
+    capsys.readouterr()
+    messy = tree / "messy.json"
+    messy.write_text(
+        '{\n  "candidate": {\n    "gender": "female",\n    "email_address": "nope",\n'
+        '    "first_name": 7\n  }\n}\n'
+    )
+    assert main(["lint", "--format", "json", str(messy)]) == 1
+    found = [
+        (f["line"], f["column"], f["path"], f["code"]) for f in json.loads(capsys.readouterr().out)
+    ]
+    assert found == [  # in the file's order; gender's change to FEMALE unsaid, not located
+        (2, 16, "/candidate/last_name", "schema.required"),
+        (4, 22, "/candidate/email_address", "email.invalid"),
+        (5, 19, "/candidate/first_name", "schema.type"),
+    ]
+    assert sorted(located) == [p for _, _, p, _ in sorted(found, key=lambda f: f[2])]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import pickle
 import tracemalloc
 from pathlib import Path
@@ -186,6 +187,33 @@ def test_kind_of() -> None:
         "ndjson",
         None,
     ]
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        (".json", None),  # a dotfile, not a JSON file named ""
+        ("dir/.json", None),
+        ("a.b/.yaml", None),
+        (f"dir{os.sep}.json", None),
+        ("x.json/notes", None),  # the suffix of a folder
+        ("dir.d/a.json", "json"),
+        ("/a.jsonl", "ndjson"),
+        ("x..json", "json"),
+        ("a.json.txt", None),
+        ("noext", None),
+    ],
+)
+def test_kind_of_needs_a_name_before_the_suffix(path: str, kind: str | None) -> None:
+    assert kind_of(path) == kind
+
+
+@pytest.mark.parametrize("text", ["\u00a0\n", " \t\r\n", "\ufeff \n"])
+@pytest.mark.parametrize("duplicates", [True, False])
+def test_only_whitespace_is_an_empty_file_on_both_paths(text: str, duplicates: bool) -> None:
+    loaded = load_text(text.encode("utf-8"), "blank.json", "json", duplicates=duplicates)
+    assert loaded.documents == []
+    assert codes(loaded.findings) == [("file.empty", "", 1, 1)]
 
 
 # -- YAML: resolution as the author meant -------------------------------------------------

@@ -7,6 +7,12 @@ once, by the caller (a :class:`State`), and installed in each process by
 picklable :class:`FileResult`.
 :func:`lint_files` yields the results in the order of the files, whatever
 ``jobs`` is, so the output of ``--jobs N`` is identical to ``--jobs 1``.
+
+Most files are a ``.json`` file linted without ``--fix`` or ``--strict``: such a file
+is read (one ``open``, ``fstat``, ``read``), decoded and checked in a few calls
+(:func:`~.loaders.plain_json`); only one with something unusual in it (a BOM, bad
+UTF-8 or JSON, no payload) goes through :func:`~.loaders.load_text`, from the bytes
+already read. Without ``--fix`` or ``--strict`` a file's changes are never located.
 """
 
 from __future__ import annotations
@@ -17,7 +23,17 @@ from typing import Any, NamedTuple
 
 from ..issues import Change, excerpt
 from .findings import Finding
-from .loaders import Document, LoadedFile, kind_of, load_file
+from .loaders import (
+    Document,
+    JsonDocument,
+    LoadedFile,
+    is_stdin,
+    kind_of,
+    load_file,
+    load_text,
+    plain_json,
+    read_source,
+)
 from .reporters import show_path
 
 __all__ = [
@@ -132,20 +148,26 @@ def check_document(doc: Document, path: str, validator: Any = None) -> tuple[lis
             report = _check_response(doc.data, validator)
         else:
             questions, restrictions = _State.questions, _State.restrictions
-            if questions is not None or restrictions is not None:
+            if questions is None and restrictions is None:  # the commonest call, lean
+                data = doc.data if type(doc) is JsonDocument else payload(doc, validator)
+                report = validator.check(data)
+            else:
                 op = validator.operation  # (a Validator builds it on first need)
                 questions = questions if op.answers is not None else None
                 restrictions = restrictions if op.uploads is not None else None
-            report = validator.check(
-                payload(doc, validator), questions=questions, restrictions=restrictions
-            )
+                report = validator.check(
+                    payload(doc, validator), questions=questions, restrictions=restrictions
+                )
     except Exception as exc:  # a validator bug must not hide the other files' results
         line, column = doc.locate("")
         message = f"the validator failed: {type(exc).__name__}: {exc}"
         failed = Finding(path, line, column, "", "internal.error", "error", message, doc.index)
         return [failed], None
+    issues = report.issues
+    if not issues:
+        return [], report
     findings = []
-    for issue in report.issues:
+    for issue in issues:
         line, column = doc.locate(issue.path, key=issue.code in KEY_CODES)
         findings.append(
             Finding(
@@ -174,18 +196,38 @@ def lint_file(path: str) -> FileResult:
 
 def _lint_file(path: str) -> FileResult:
     options = _State.options
-    validator = validator_for(path)
-    read = _stat(path) if options.fix else None  # before reading: a later change is seen
+    by_file = _State.by_file
+    validator = _State.validator if by_file is None else by_file.get(path, _State.validator)
     kind = kind_of(path) or options.input_format
-    loaded = load_file(path, kind, duplicates=options.strict, stdin=options.stdin)
+    unsaid = not (options.fix or options.strict)  # the changes go unsaid: only the findings
+    if unsaid and kind == "json" and not is_stdin(path):  # the commonest file, in few calls
+        raw = read_source(path)
+        if isinstance(raw, Finding):
+            return FileResult([raw], [], False, 0)
+        plain = plain_json(raw)
+        if plain is not None:
+            findings = check_document(plain, path, validator)[0]
+            if len(findings) > 1:
+                findings.sort(key=lambda f: (f.line, f.column))
+            return FileResult(findings, [], False, 1)
+        loaded = load_text(raw, path, kind, duplicates=False)  # says what is wrong with it
+    else:
+        read = _stat(path) if options.fix else None  # before reading: a later change is seen
+        loaded = load_file(path, kind, duplicates=options.strict, stdin=options.stdin)
     path = loaded.path  # standard input is named <stdin>
     findings = list(loaded.findings)
+    if unsaid:
+        for doc in loaded.documents:
+            findings.extend(check_document(doc, path, validator)[0])
+        if len(findings) > 1:
+            findings.sort(key=lambda f: (f.line, f.column))
+        return FileResult(findings, [], False, len(loaded.documents))
     notes: list[tuple[int, int, str]] = []
     bodies: dict[int, Any] = {}
     for doc in loaded.documents:
         found, report = check_document(doc, path, validator)
         findings.extend(found)
-        if report is None or not report.ok or not report.changes:
+        if report is None or not report.changes or not report.ok:
             continue
         if options.fix:
             bodies[doc.index] = report.body
@@ -214,8 +256,10 @@ def _lint_file(path: str) -> FileResult:
         except Exception as exc:  # FixError, FixRefused, a bug: the file stays as it was
             notes = []
             findings.extend(_not_fixed(loaded, exc))
-    findings.sort(key=lambda f: (f.line, f.column))
-    notes.sort(key=lambda n: (n[0], n[1]))  # the changes come in the spec's order
+    if len(findings) > 1:  # (a file with nothing to say skips the sorts)
+        findings.sort(key=lambda f: (f.line, f.column))
+    if len(notes) > 1:
+        notes.sort(key=lambda n: (n[0], n[1]))  # the changes come in the spec's order
     return FileResult(findings, notes, fixed, len(loaded.documents))
 
 

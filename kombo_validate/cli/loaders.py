@@ -51,6 +51,7 @@ __all__ = [
     "kind_of",
     "load_file",
     "load_text",
+    "plain_json",
     "read_source",
     "read_stdin",
     "sniff",
@@ -72,6 +73,7 @@ FILE_CODES = frozenset({"file.not_found", "file.unreadable", "file.not_regular",
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 _STDIN_PATHS = frozenset({STDIN, "/dev/stdin"})
+_SEPARATORS = frozenset({"/", os.sep})
 
 
 class Document(Protocol):
@@ -144,8 +146,8 @@ def kind_of(path: str) -> str | None:
     if dot <= 0:
         return None
     kind = EXTENSIONS.get(path[dot:].lower())
-    if kind is None or dot <= max(path.rfind("/"), path.rfind(os.sep)) + 1:
-        return None  # another suffix, no suffix, or a dotfile (".json")
+    if kind is None or path[dot - 1] in _SEPARATORS:
+        return None  # another suffix (a known one holds no separator), or a dotfile (".json")
     return kind
 
 
@@ -213,7 +215,7 @@ def load_file(
     ``stdin``: what standard input held, for ``path`` ``-`` (read once by the caller;
     ``kind`` None: detected from the content).
     """
-    if is_stdin(path):
+    if path in _STDIN_PATHS:  # (is_stdin, inlined: once per file linted)
         raw = stdin if stdin is not None else read_stdin()
         path = STDIN_NAME
         if isinstance(raw, Finding):
@@ -265,11 +267,21 @@ def load_text(raw: bytes | str, path: str, kind: str, *, duplicates: bool = True
 _DECODER = jsontext.DECODER
 
 
+def plain_json(raw: bytes) -> JsonDocument | None:
+    """The document of UTF-8 text (no BOM) that is one JSON value, as :func:`load_text`
+    makes it without looking for repeated keys — in one call, for the commonest file;
+    None for anything else (bad UTF-8, a BOM, no payload, bad JSON, too deep), which
+    :func:`load_text` then reports."""
+    try:
+        text = raw.decode("utf-8")
+        return JsonDocument(_DECODER.decode(text), text)  # (a BOM is not JSON: None)
+    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError too
+        return None
+
+
 def _load_json(
     text: str, path: str, index: int, first_line: int, duplicates: bool
 ) -> tuple[list[Document], list[Finding]]:
-    if not text.strip():
-        return [], []
     repeats: list[int] = []
 
     def pairs_hook(pairs: list[tuple[str, object]]) -> dict[str, object]:
@@ -284,6 +296,8 @@ def _load_json(
         else:
             data = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
+        if not text.strip():  # (only whitespace: no payload; asked only now, it copies)
+            return [], []
         message = f"JSON syntax error: {exc.msg}"
         return [], [
             _error(path, "file.parse_error", message, exc.lineno + first_line - 1, exc.colno)
