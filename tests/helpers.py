@@ -2,9 +2,35 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+import pytest
+
 from kombo_validate import Report
+from kombo_validate.spec import load_document, write_operations
+
+#: the full Kombo spec (never committed): tests that need it skip when it is absent
+FULL = Path(__file__).resolve().parents[2] / "shared" / "seed" / "kombo-openapi.json"
+
+needs_full = pytest.mark.skipif(not FULL.is_file(), reason="the full Kombo spec is absent")
+
+
+@lru_cache(maxsize=1)
+def full_document() -> dict[str, Any]:
+    """The full spec, parsed once per test session."""
+    doc, _ = load_document(FULL)
+    return doc
+
+
+def full_write_ids() -> list[str]:
+    """The full spec's write operations with a JSON body (none when it is absent): for
+    parametrising at collection time."""
+    return [ref.id for ref in write_operations(full_document())] if FULL.is_file() else []
 
 
 def pairs(report: Report, severity: str | None = None) -> list[tuple[str, str]]:
@@ -111,3 +137,16 @@ def reachable(value: Any, *, any_mapping: bool = False) -> list[Any]:
             for k, v in list(node.items()):
                 stack += [k, v]
     return out
+
+
+def run_python(code: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """``python -c code`` in a fresh interpreter with ``env`` added to this one's
+    (bounded: 120 s); its output as text."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **env},
+        timeout=120,
+    )

@@ -16,6 +16,8 @@ import pytest
 from kombo_validate import Validator, _artifacts, _cache, api
 from kombo_validate.spec import bundled_spec_path, load_spec
 
+from .helpers import run_python
+
 
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -327,10 +329,6 @@ print("ok")
 def test_a_warm_cold_start_proves_a_valid_body_without_jsonschema_rs(
     cache: Path, tmp_path: Path, example: dict[str, Any], run: str
 ) -> None:
-    import os
-    import subprocess
-    import sys
-
     Validator()  # the cache warm
     one = tmp_path / "one.json"
     one.write_text(json.dumps(example), encoding="utf-8")
@@ -338,15 +336,8 @@ def test_a_warm_cold_start_proves_a_valid_body_without_jsonschema_rs(
         "check": f"import kombo_validate as k\nassert k.check({example!r}).ok",
         "lint": f"from kombo_validate.cli import main\nassert main(['lint', {str(one)!r}]) == 0",
     }[run]
-    env = {**os.environ, "PYTHONPATH": str(Path(api.__file__).parents[1])}
-    done = subprocess.run(
-        [sys.executable, "-c", _NO_RS.format(run=code)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-    )
+    tree = str(Path(api.__file__).parents[1])
+    done = run_python(_NO_RS.format(run=code), tmp_path, PYTHONPATH=tree)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "ok"
 
@@ -356,23 +347,11 @@ def test_a_warm_cold_check_of_a_valid_body_does_not_import_typing(
 ) -> None:
     """``typing`` is some 5 ms of a 50 ms start: the cold path names it for mypy only.
     Blocked here (an import of it raises), the check must still prove the body."""
-    import os
-    import subprocess
-    import sys
-
     Validator()  # the cache warm
     code = (
         "import sys\nsys.modules['typing'] = None  # importing it now raises\n"
         f"import kombo_validate as k\nassert k.check({example!r}).ok\nprint('ok')"
     )
-    env = {**os.environ, "PYTHONPATH": str(Path(api.__file__).parents[1])}
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-    )
+    done = run_python(code, tmp_path, PYTHONPATH=str(Path(api.__file__).parents[1]))
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "ok"

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import copy
 import json
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import cache
 from typing import Any
 
 import pytest
@@ -26,14 +25,10 @@ from hypothesis import given, settings
 
 from kombo_validate import Validator
 from kombo_validate._strategies import invalid_and_valid, raw_and_wire
-from kombo_validate.spec import load_document, write_operations
+from kombo_validate.spec import write_operations
 from kombo_validate.strategies import wire_bodies
 
-from .helpers import pairs, snapshot
-
-FULL = Path(__file__).resolve().parents[2] / "shared" / "seed" / "kombo-openapi.json"
-
-needs_full = pytest.mark.skipif(not FULL.is_file(), reason="the full Kombo spec is absent")
+from .helpers import FULL, full_document, full_write_ids, needs_full, pairs, snapshot
 
 #: operations that cannot be checked like the others, each with the reason (one table)
 EXCEPTIONS: dict[str, str] = {}  # none: PostHrisEmployeesForm (recursive) loads since #14.6
@@ -42,17 +37,7 @@ EXCEPTIONS: dict[str, str] = {}  # none: PostHrisEmployeesForm (recursive) loads
 EXAMPLES = max(3, settings.default.max_examples // 10)
 
 
-@lru_cache(maxsize=1)
-def _document() -> dict[str, Any]:
-    doc, _ = load_document(FULL)
-    return doc
-
-
-def _write_ids() -> list[str]:
-    return [ref.id for ref in write_operations(_document())] if FULL.is_file() else []
-
-
-OPERATIONS = [op for op in _write_ids() if op not in EXCEPTIONS] or ["(no full spec)"]
+OPERATIONS = [op for op in full_write_ids() if op not in EXCEPTIONS] or ["(no full spec)"]
 
 
 @cache
@@ -62,8 +47,8 @@ def validator(operation: str, engine: str = "rust") -> Validator:
 
 def examples(operation: str) -> list[tuple[str, dict[str, Any]]]:
     """Every request example the document gives ``operation`` (named ones and ``example``)."""
-    [ref] = [r for r in write_operations(_document()) if r.id == operation]
-    media = _document()["paths"][ref.path][ref.method]["requestBody"]["content"]
+    [ref] = [r for r in write_operations(full_document()) if r.id == operation]
+    media = full_document()["paths"][ref.path][ref.method]["requestBody"]["content"]
     entry = media["application/json"]
     found = [(name, ex["value"]) for name, ex in (entry.get("examples") or {}).items()]
     return found + ([("example", entry["example"])] if "example" in entry else [])
@@ -185,7 +170,7 @@ def test_every_defect_of_the_union_and_nullable_shapes_is_found(engine: str) -> 
 
 @needs_full
 def test_the_document_has_55_write_operations_and_one_documented_exception() -> None:
-    ids = _write_ids()
+    ids = full_write_ids()
     assert len(ids) == len(set(ids)) == 55
     assert set(EXCEPTIONS) <= set(ids)
     assert len(OPERATIONS) == 55 - len(EXCEPTIONS)

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import copy
 import math
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import cache
 from typing import Any
 
 import jsonschema_rs
@@ -25,27 +24,14 @@ from hypothesis import strategies as st
 from kombo_validate import Validator, ecma_regex, strict_py
 from kombo_validate._strategies import invalid_and_valid, raw_and_wire
 from kombo_validate.rules import STRICT_FORMATS
-from kombo_validate.spec import load_document, write_operations
 
-FULL = Path(__file__).resolve().parents[2] / "shared" / "seed" / "kombo-openapi.json"
-
-needs_full = pytest.mark.skipif(not FULL.is_file(), reason="the full Kombo spec is absent")
+from .helpers import FULL, full_write_ids, needs_full
 
 #: examples a property draws for one operation: a tenth of the profile's, at least 3
 EXAMPLES = max(3, settings.default.max_examples // 10)
 
 
-@lru_cache(maxsize=1)
-def _document() -> dict[str, Any]:
-    doc, _ = load_document(FULL)
-    return doc
-
-
-def _write_ids() -> list[str]:
-    return [ref.id for ref in write_operations(_document())] if FULL.is_file() else []
-
-
-OPERATIONS = _write_ids() or ["(no full spec)"]
+OPERATIONS = full_write_ids() or ["(no full spec)"]
 
 
 @cache
