@@ -124,26 +124,7 @@ class _Guard:
 
     def rebuild(self, request: httpx.Request, found: Match, content: bytes) -> httpx.Request:
         """The request to send instead of ``request``, or :class:`PayloadError`."""
-        validator = self._table.validator(found.route.label)
-        plan = request_plan(validator)
-        header = (
-            request.headers.get(plan.integration.name) if plan.integration is not None else None
-        )
-        errors, decoded = self._path_issues(plan, found)
-        errors += integration_id_issues(header, plan)
-        body, problem = parse_json(content)
-        if problem is not None:
-            raise PayloadError([*errors, problem])
-        op = validator.operation
-        report = validator.check(
-            body,
-            questions=self._questions_for(self._job_of(op, decoded, body)),
-            restrictions=self._restrictions_for(header) if op.uploads is not None else None,
-        )
-        if self._on_report is not None:
-            self._on_report(report)
-        if errors or report.body is None:
-            raise PayloadError([*errors, *report.errors])
+        wire = self.wire_body(found, content, request.headers.get)
         headers = request.headers.copy()
         for name in ("Content-Length", "Transfer-Encoding"):
             headers.pop(name, None)
@@ -152,9 +133,32 @@ class _Guard:
             request.method,
             request.url,
             headers=headers,
-            content=encode_body(report.body),
+            content=wire,
             extensions=request.extensions,
         )
+
+    def wire_body(self, found: Match, content: bytes, header: Callable[[str], str | None]) -> bytes:
+        """The body to send instead of ``content`` (the request's, of the operation
+        ``found``; ``header``: its header by name), or :class:`PayloadError`."""
+        validator = self._table.validator(found.route.label)
+        plan = request_plan(validator)
+        integration = header(plan.integration.name) if plan.integration is not None else None
+        errors, decoded = self._path_issues(plan, found)
+        errors += integration_id_issues(integration, plan)
+        body, problem = parse_json(content)
+        if problem is not None:
+            raise PayloadError([*errors, problem])
+        op = validator.operation
+        report = validator.check(
+            body,
+            questions=self._questions_for(self._job_of(op, decoded, body)),
+            restrictions=self._restrictions_for(integration) if op.uploads is not None else None,
+        )
+        if self._on_report is not None:
+            self._on_report(report)
+        if errors or report.body is None:
+            raise PayloadError([*errors, *report.errors])
+        return encode_body(report.body)
 
     @staticmethod
     def _path_issues(plan: RequestPlan, found: Match) -> tuple[list[Issue], dict[str, str]]:

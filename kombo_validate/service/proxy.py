@@ -218,20 +218,20 @@ class Proxy:
             if sends_body:
                 wire.append((b"content-length", b"%d" % len(content)))
             return await self._forward(method, target, wire, content, send, b"unchecked", [], plain)
-        url = self._base.copy_with(raw_path=target)
-        request = httpx.Request(method, url, headers=out, content=content if sends_body else None)
         fetched, context_headers = UNSET, []
         if self._fetcher is not None and guard.takes_questions(found):
+            url = self._base.copy_with(raw_path=target)  # the caller's credentials, for the fetch
+            request = httpx.Request(method, url, headers=out, content=content)
             job_id = guard.job_id(found, content)
             fetched, note = await self._fetcher.questions_for(job_id, request)
             context_headers = [(CONTEXT_HEADER, note.encode())]
         try:
             if len(content) >= THREAD_BYTES:
-                request, report = await run_in_threadpool(
-                    guard.check, request, found, content, fetched
+                sent, wire_body, report = await run_in_threadpool(
+                    guard.check, out, found, content, fetched
                 )
             else:
-                request, report = guard.check(request, found, content, fetched)
+                sent, wire_body, report = guard.check(out, found, content, fetched)
         except (PayloadError, ContextError) as exc:
             return await self._refused(send, exc, name, context_headers)
         changes = len(report.changes) if report is not None else 0
@@ -240,8 +240,8 @@ class Proxy:
         return await self._forward(
             method,
             target,
-            request.headers.raw,
-            request.content,
+            [(b"host", self._upstream.host_header), *sent],
+            wire_body,
             send,
             note,
             context_headers,
