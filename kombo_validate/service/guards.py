@@ -10,6 +10,7 @@ re-encoded as the SDK encodes JSON, with a matching ``Content-Length``) and the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 from urllib.parse import unquote
@@ -128,7 +129,7 @@ class ProxyGuard:
 _REFRAMED = frozenset({b"content-length", b"transfer-encoding"})
 
 
-def _lookup(headers: list[tuple[bytes, bytes]]) -> Any:
+def _lookup(headers: list[tuple[bytes, bytes]]) -> Callable[[str], str | None]:
     """``name -> value`` over raw headers as ``httpx.Headers.get`` reads them: the name
     case-blind, several values joined by ``", "``, decoded as ASCII, else UTF-8, else
     Latin-1; None when absent."""
