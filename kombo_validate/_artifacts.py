@@ -101,25 +101,33 @@ class ColdProof:
             wire = self._copy(body)
         except Exception:
             return None
+        return wire if self._proves(body, wire) else None
+
+    def proves_decoded(self, body: Any) -> bool:
+        """:meth:`prove` gives a copy of ``body``, which ``json.loads`` made (exact
+        dicts, lists, strings, numbers, booleans and None: nothing the copy bails on but
+        a size that marshal's is over too), asked without the copy: the strict schema
+        reads such a body exactly as it reads its copy."""
+        return self._proves(body, body)
+
+    def _proves(self, body: Any, wire: Any) -> bool:
         try:
             data = marshal.dumps(body)
         except Exception:
-            return None
+            return False
         if len(data) > self._limit or (0xED in data and _SURROGATE(data) is not None):
-            return None  # maybe a lone surrogate: the built fast path looks closer
+            return False  # maybe a lone surrogate: the built fast path looks closer
         left = self._left
         if left > 0 and self._valid is not None:
             self._left = left - 1  # a race only shifts when jsonschema-rs takes over
-            return wire if self._valid(wire) else None
+            return self._valid(wire)
         valid = self._checked
         try:
             if valid is None:
                 valid = self._checked = self._rs()
-            if valid(wire):
-                return wire
+            return bool(valid(wire))
         except ValueError:
-            pass
-        return None
+            return False
 
 
 def _fingerprint() -> str:

@@ -315,6 +315,23 @@ class Validator:
             return clean_report(wire)  # nothing to say, nothing changed
         return self._report(body, job, wire, proven, answered, size)
 
+    def _check_decoded(
+        self, body: Any, *, questions: Any = None, restrictions: Any = None
+    ) -> Report:
+        """:meth:`check` of a body that ``json.loads`` just made and the caller gives up
+        (the adapters' parsed files and requests): without a job context, a body
+        already wire-ready is the report's body itself, not a copy of it; anything
+        else is :meth:`check`'s answer."""
+        if questions is None and restrictions is None:
+            cold = self._cold
+            if cold is None:
+                fast = self._fast
+                if fast is not None and fast.proves_decoded(body):
+                    return clean_report(body)
+            elif cold.proves_decoded(body):
+                return clean_report(body)
+        return self.check(body, questions=questions, restrictions=restrictions)
+
     def _report(
         self, body: Any, job: _Job, wire: Any, proven: bool | None, answered: bool, size: int
     ) -> Report:

@@ -110,7 +110,9 @@ def check_record(
             record = loads(bytes(record) if isinstance(record, bytearray) else record)
         except (ValueError, RecursionError) as exc:
             return _not_json(record, exc, wire)
-    report = v.check(record, questions=questions, restrictions=restrictions)
+        report = v._check_decoded(record, questions=questions, restrictions=restrictions)
+    else:
+        report = v.check(record, questions=questions, restrictions=restrictions)
     result: dict[str, Any] = {"ok": report.ok, "issues": [i.to_dict() for i in report.issues]}
     if wire:
         result["changes"] = [c.to_dict() for c in report.changes]

@@ -275,6 +275,24 @@ class FastPath:
             pass
         return wire, False, size
 
+    def proves_decoded(self, body: Any) -> bool:
+        """:meth:`prove_sized` is ``(copy, True, size)`` for ``body``, which ``json.loads``
+        made (exact dicts, lists, strings, numbers, booleans and None: no tuple, nothing
+        the copy bails on but a size that marshal's is over too), asked without the copy:
+        the strict schema reads such a body exactly as it reads its copy."""
+        try:
+            data = marshal.dumps(body)
+        except Exception:  # too deep, ...
+            return False
+        if len(data) > MAX_FAST_BYTES or (
+            0xED in data and _SURROGATE(data) is not None and _has_surrogate(body)
+        ):
+            return False
+        try:
+            return bool(self._full(body))
+        except ValueError:
+            return False
+
     def repair(self, body: Any, wire: Any, ctx: Ctx) -> Any:
         """The wire body, its failing parts walked into ``ctx`` (``prove`` gave False)."""
         return self._root.repair(body, wire, (), ctx, 0)

@@ -149,7 +149,7 @@ class _Guard:
         if problem is not None:
             raise PayloadError([*errors, problem])
         op = validator.operation
-        report = validator.check(
+        report = validator._check_decoded(  # parse_json made it: ours to send
             body,
             questions=self._questions_for(self._job_of(op, decoded, body)),
             restrictions=self._restrictions_for(integration) if op.uploads is not None else None,

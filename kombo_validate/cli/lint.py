@@ -149,8 +149,10 @@ def check_document(doc: Document, path: str, validator: Any = None) -> tuple[lis
         else:
             questions, restrictions = _State.questions, _State.restrictions
             if questions is None and restrictions is None:  # the commonest call, lean
-                data = doc.data if type(doc) is JsonDocument else payload(doc, validator)
-                report = validator.check(data)
+                if type(doc) is JsonDocument:  # json.loads made it, for this check only
+                    report = validator._check_decoded(doc.data)
+                else:
+                    report = validator.check(payload(doc, validator))
             else:
                 op = validator.operation  # (a Validator builds it on first need)
                 questions = questions if op.answers is not None else None

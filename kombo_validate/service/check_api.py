@@ -286,7 +286,7 @@ def _answer(validator: Validator, envelope: dict[str, Any]) -> dict[str, Any]:
         questions = parsed.value
     restrictions = envelope.get("restrictions")
     if "text" not in envelope:
-        return _check(validator, envelope["body"], questions, restrictions).to_dict()
+        return _check(validator, envelope["body"], questions, restrictions, True).to_dict()
     text = parse_text(envelope["text"], form)
     if text.problem is not None:
         report = Report([text.problem])
@@ -301,8 +301,12 @@ def _answer(validator: Validator, envelope: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
-def _check(validator: Validator, body: Any, questions: Any, restrictions: Any) -> Report:
+def _check(
+    validator: Validator, body: Any, questions: Any, restrictions: Any, decoded: bool = False
+) -> Report:
+    """``decoded``: ``body`` is the request's own, as its JSON decoder made it."""
     try:
-        return validator.check(body, questions=questions, restrictions=restrictions)
+        check = validator._check_decoded if decoded else validator.check
+        return check(body, questions=questions, restrictions=restrictions)
     except ContextError as exc:
         raise BadRequest("CONTEXT.INVALID", str(exc)) from None
