@@ -104,10 +104,10 @@ class ColdProof:
         return wire if self._proves(body, wire) else None
 
     def proves_decoded(self, body: Any) -> bool:
-        """:meth:`prove` gives a copy of ``body``, which ``json.loads`` made (exact
-        dicts, lists, strings, numbers, booleans and None: nothing the copy bails on but
-        a size that marshal's is over too), asked without the copy: the strict schema
-        reads such a body exactly as it reads its copy."""
+        """Whether :meth:`prove` proves ``body``, asked without its copy. For a body
+        ``json.loads`` made (exact dicts, lists, strings, numbers, booleans and None: no
+        tuple, and no string the copy refuses that marshal's size does not refuse too),
+        the strict schema reads the body exactly as it reads the copy."""
         return self._proves(body, body)
 
     def _proves(self, body: Any, wire: Any) -> bool:

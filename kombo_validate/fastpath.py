@@ -276,10 +276,10 @@ class FastPath:
         return wire, False, size
 
     def proves_decoded(self, body: Any) -> bool:
-        """:meth:`prove_sized` is ``(copy, True, size)`` for ``body``, which ``json.loads``
-        made (exact dicts, lists, strings, numbers, booleans and None: no tuple, nothing
-        the copy bails on but a size that marshal's is over too), asked without the copy:
-        the strict schema reads such a body exactly as it reads its copy."""
+        """Whether :meth:`prove_sized` proves ``body``, asked without its copy. For a body
+        ``json.loads`` made (exact dicts, lists, strings, numbers, booleans and None: no
+        tuple, and no string the copy refuses that marshal's size does not refuse too),
+        the strict schema reads the body exactly as it reads the copy."""
         try:
             data = marshal.dumps(body)
         except Exception:  # too deep, ...
