@@ -38,6 +38,16 @@ def pairs(report: Report, severity: str | None = None) -> list[tuple[str, str]]:
     return [(i.path, i.code) for i in report.issues if severity is None or i.severity == severity]
 
 
+def outcome(report: Report) -> tuple[Any, ...]:
+    """Everything a report says: ok, its issues and changes in full, its wire body."""
+    return (
+        report.ok,
+        [(i.path, i.code, i.severity, i.message) for i in report.issues],
+        [(c.path, c.before, c.after, c.reason) for c in report.changes],
+        report.body,
+    )
+
+
 def minimal(**candidate: Any) -> dict[str, Any]:
     """The smallest valid body, with candidate fields overridden."""
     base: dict[str, Any] = {

@@ -16,7 +16,7 @@ import pytest
 from kombo_validate import Validator, _artifacts, _cache, api
 from kombo_validate.spec import bundled_spec_path, load_spec
 
-from .helpers import run_python
+from .helpers import outcome, run_python
 
 
 @pytest.fixture
@@ -40,15 +40,6 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
-def _outcome(report: Any) -> tuple[Any, ...]:
-    return (
-        report.ok,
-        [(i.path, i.code, i.severity, i.message) for i in report.issues],
-        [(c.path, c.before, c.after, c.reason) for c in report.changes],
-        report.body,
-    )
-
-
 def _key() -> str:
     found = _artifacts.names(None, None)
     assert found is not None
@@ -68,18 +59,18 @@ def test_second_validator_proves_from_the_cache_and_builds_on_first_need(
     first = Validator()
     assert len(builds) == 1
     assert len(list(cache.glob("fast-*.json"))) == 1
-    expected_ok = _outcome(first.check(example))
-    expected_bad = _outcome(first.check(_bad(example)))
+    expected_ok = outcome(first.check(example))
+    expected_bad = outcome(first.check(_bad(example)))
 
     cold = Validator()
     assert len(builds) == 1  # nothing built: the cached proof is enough so far
-    assert _outcome(cold.check(example)) == expected_ok
+    assert outcome(cold.check(example)) == expected_ok
     assert len(builds) == 1
-    got = _outcome(cold.check(_bad(example)))
+    got = outcome(cold.check(_bad(example)))
     assert len(builds) == 2  # the first body it could not prove built the rest
     assert got == expected_bad
     assert ("/candidate/email_address", "email.invalid") in [(p, c) for p, c, *_ in got[1]]
-    assert _outcome(cold.check(example)) == expected_ok
+    assert outcome(cold.check(example)) == expected_ok
 
 
 def test_cold_validator_builds_for_questions_and_properties(
@@ -205,14 +196,14 @@ def _float_limit(header: dict[str, Any], payload: dict[str, Any]) -> None:
 def test_corrupt_or_foreign_cache_is_ignored_and_rebuilt(
     cache: Path, builds: list[int], example: dict[str, Any], damage: Any
 ) -> None:
-    expected_bad = _outcome(Validator().check(_bad(example)))
+    expected_bad = outcome(Validator().check(_bad(example)))
     (entry,) = cache.glob("fast-*.json")
     damage(entry)
     assert _artifacts.load(_key()) is None
 
     again = Validator()
     assert len(builds) == 2  # not trusted: built from the spec
-    assert _outcome(again.check(_bad(example))) == expected_bad
+    assert outcome(again.check(_bad(example))) == expected_bad
     assert again.check(example).ok is True
     assert _artifacts.load(_key()) is not None  # and rebuilt
 

@@ -20,6 +20,8 @@ from kombo_validate.batch import check_record
 from kombo_validate.fastpath import MAX_FAST_BYTES
 from kombo_validate.strategies import invalid_bodies, wire_bodies
 
+from .helpers import outcome
+
 
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -43,15 +45,6 @@ def proofs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Validator
 
 def _decoded(body: Any) -> Any:
     return json.loads(json.dumps(body))
-
-
-def _outcome(report: Any) -> tuple[Any, ...]:
-    return (
-        report.ok,
-        [(i.path, i.code, i.severity, i.message) for i in report.issues],
-        [(c.path, c.before, c.after, c.reason) for c in report.changes],
-        report.body,
-    )
 
 
 def _validator(cold: bool) -> Validator:
@@ -93,10 +86,10 @@ def test_a_body_with_an_issue_gets_what_check_gives(
     body = _decoded(example)
     body["candidate"][where] = value
     before = copy.deepcopy(body)
-    expected = _outcome(Validator(fast_path=False).check(before))
+    expected = outcome(Validator(fast_path=False).check(before))
     assert (path, code) in [(p, c) for p, c, *_ in expected[1]]
     report = _validator(cold)._check_decoded(body)
-    assert _outcome(report) == expected
+    assert outcome(report) == expected
     assert body == before  # never changed
 
 
@@ -128,9 +121,9 @@ def test_a_body_past_the_fast_size_is_walked(
     body = _decoded(example)
     data = "QUJD" * (MAX_FAST_BYTES // 4 + 1)
     body["attachments"] = [{"name": "a.txt", "content_type": "text/plain", "data": data}]
-    expected = _outcome(Validator(fast_path=False).check(copy.deepcopy(body)))
+    expected = outcome(Validator(fast_path=False).check(copy.deepcopy(body)))
     report = _validator(cold)._check_decoded(body)
-    assert _outcome(report) == expected
+    assert outcome(report) == expected
     assert report.body is not body  # the walk's wire copy: the proof did not take it
 
 
@@ -156,5 +149,5 @@ def test_the_copy_free_proof_is_the_proof(proofs: tuple[Validator, Any], body: A
     assert fast.proves_decoded(decoded) is proven
     assert proof.proves_decoded(decoded) is (proof.prove(decoded) is not None)
     report = built._check_decoded(decoded)
-    assert _outcome(report) == _outcome(built.check(decoded))
+    assert outcome(report) == outcome(built.check(decoded))
     assert (report.body is decoded) is proven
