@@ -149,11 +149,11 @@ def reachable(value: Any, *, any_mapping: bool = False) -> list[Any]:
     return out
 
 
-def run_python(code: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """``python -c code`` in a fresh interpreter with ``env`` added to this one's
-    (bounded: 120 s); its output as text."""
+def run_python(code: str, cwd: Path, *flags: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``python [flags] -c code`` in a fresh interpreter with ``env`` added to this
+    one's (bounded: 120 s); its output as text."""
     return subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, *flags, "-c", code],
         capture_output=True,
         text=True,
         cwd=cwd,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,8 @@ from typing import Any
 import pytest
 
 from kombo_validate.cli import config, options
+
+from .helpers import run_python
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,15 +71,8 @@ def test_lint_one_file_imports_no_shutil_tomllib_or_pathlib(
         "print(sorted({'shutil', 'tomllib', 'pathlib'} & (set(sys.modules) - before)))\n"
     )
     path = os.pathsep.join([str(ROOT), *(p for p in sys.path if p)])
-    env = {**os.environ, "PYTHONPATH": path, "KOMBO_VALIDATE_CACHE_DIR": str(tmp_path / "cache")}
+    env = {"PYTHONPATH": path, "KOMBO_VALIDATE_CACHE_DIR": str(tmp_path / "cache")}
     for _ in range(2):  # the first run fills the cache: a warm start is the one measured
-        done = subprocess.run(
-            [sys.executable, "-S", "-c", code],
-            capture_output=True,
-            text=True,
-            cwd=tmp_path,
-            env=env,
-            timeout=120,
-        )
+        done = run_python(code, tmp_path, "-S", **env)
         assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "[]"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+
+from .helpers import run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,15 +50,7 @@ def test_wheel_ships_and_finds_the_spec(tmp_path: Path) -> None:
         "print(kombo_validate.check({'candidate': {'first_name': 'A', 'last_name': 'B',"
         " 'email_address': 'a@example.com', 'location': {'country': 'de'}}}).body)"
     )
-    env = {**os.environ, "PYTHONPATH": str(site), "KOMBO_VALIDATE_CACHE_DIR": "off"}
-    run = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-    )
+    run = run_python(code, tmp_path, PYTHONPATH=str(site), KOMBO_VALIDATE_CACHE_DIR="off")
     assert run.returncode == 0, run.stderr
     module, spec_path, schema_path, body = run.stdout.splitlines()
     for found in (module, spec_path, schema_path):
