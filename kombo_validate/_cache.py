@@ -5,6 +5,13 @@ result is plain JSON, so it is kept in ``$KOMBO_VALIDATE_CACHE_DIR`` (default:
 ``$XDG_CACHE_HOME/kombo_validate`` or ``~/.cache/kombo_validate``). Set
 ``KOMBO_VALIDATE_CACHE_DIR=off`` to disable it. Any failure to read or write
 the cache is ignored: the spec is then simply loaded from the file.
+
+Never trusted blindly. A file is a header line ``{"cache", "format", "version",
+"key", "digest"}`` and the JSON payload, whose bytes the BLAKE2b digest is of: a
+file whose header is not this cache's, this :data:`FORMAT`'s, this package
+version's and this name's, or whose payload does not match the digest (corrupt,
+truncated, edited, another version's, copied from another name) is a miss, and
+the caller's rebuild overwrites it.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 
-from ._version import __version__
+from . import _version
 
 # ``typing`` costs ~5 ms of a ~50 ms cold start (``_artifacts``): annotations only
 TYPE_CHECKING = False
@@ -27,7 +34,7 @@ except ImportError:  # pragma: no cover - another Python
 __all__ = ["cache_dir", "digest", "key", "read", "read_bytes", "write", "write_bytes"]
 
 #: bump when the cached structure changes
-FORMAT = "3"  # 3: a $ref cycle kept as $defs (recursive schemas)
+FORMAT = "4"  # 3: a $ref cycle kept as $defs (recursive schemas); 4: a checked header
 
 
 def digest(*parts: bytes) -> str:
@@ -51,26 +58,39 @@ def cache_dir() -> str | None:
 
 def key(raw: bytes, variant: str = "") -> str:
     """The cache file name for a spec's bytes (and ``variant``: the operation read)."""
-    return f"spec-{FORMAT}-{__version__}-{digest(raw, variant.encode('utf-8', 'surrogatepass'))}"
+    name = digest(raw, variant.encode("utf-8", "surrogatepass"))
+    return f"spec-{FORMAT}-{_version.__version__}-{name}"
+
+
+def _header(name: str, body: bytes) -> bytes:
+    """The first line of the cache file ``name`` whose payload is ``body``."""
+    head = {"cache": "spec", "format": FORMAT, "version": _version.__version__, "key": name}
+    return json.dumps({**head, "digest": digest(body)}).encode("ascii")
 
 
 def read(name: str) -> dict[str, Any] | None:
+    """The payload cached under ``name``; None when the cache is off, the file absent,
+    or not exactly what :func:`write` wrote under that name (see the module docstring)."""
     raw = read_bytes(name)
     if raw is None:
         return None
+    head, _, body = raw.partition(b"\n")
+    if head != _header(name, body):  # every field, the digest of the payload too
+        return None
     try:
-        data = json.loads(raw)
-    except ValueError:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) else None
 
 
 def write(name: str, data: dict[str, Any]) -> None:
+    """Cache ``data`` (a JSON object) under ``name``, after its header."""
     try:
-        text = json.dumps(data, allow_nan=False)
-    except (TypeError, ValueError):
+        body = json.dumps(data, allow_nan=False).encode("utf-8", "surrogatepass")
+    except (TypeError, ValueError, RecursionError):
         return
-    write_bytes(name, text.encode("utf-8", "surrogatepass"))
+    write_bytes(name, _header(name, body) + b"\n" + body)
 
 
 def read_bytes(name: str) -> bytes | None:

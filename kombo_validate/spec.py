@@ -344,7 +344,8 @@ def load_spec(
 
     For a file, the dereferenced result is cached on disk keyed by the file's
     content hash and the operation (see :mod:`kombo_validate._cache`), so a cold
-    start skips the YAML parse and the ``$ref`` resolution.
+    start skips the YAML parse and the ``$ref`` resolution; an entry that fails its
+    header or digest check is a miss, loaded from the file and written again.
     """
     if validate_spec or not (spec is None or isinstance(spec, (str, os.PathLike))):
         return _load_spec(spec, operation, validate_spec=validate_spec)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from kombo_validate import SpecError, Validator
+from kombo_validate import SpecError, Validator, _cache
 from kombo_validate.spec import bundled_spec_path, load_spec
 
 from .helpers import minimal, pairs
@@ -159,15 +159,132 @@ def test_spec_cache_is_used_and_keyed_by_content(
         load_spec(source)
 
 
-def test_spec_cache_corrupt_or_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+MULTI = Path(__file__).resolve().parent / "data" / "multi-operation.openapi.yaml"
+
+
+def _uncached(monkeypatch: pytest.MonkeyPatch, *args: Any, **kwargs: Any) -> Any:
+    """``load_spec(*args, **kwargs)`` with the cache off: what a cache hit must equal."""
+    with monkeypatch.context() as m:
+        m.setenv("KOMBO_VALIDATE_CACHE_DIR", "off")
+        return load_spec(*args, **kwargs)
+
+
+def _with_header(entry: Path, edit: Any, body: Any = None) -> None:
+    """Rewrite ``entry``'s header as ``edit`` changes it (and its payload as ``body``
+    returns it), the digest recomputed: a well-formed file that only ``edit`` makes wrong."""
+    head, _, payload = entry.read_bytes().partition(b"\n")
+    if body is not None:
+        payload = json.dumps(body(json.loads(payload))).encode()
+    header = {**json.loads(head), "digest": _cache.digest(payload)}
+    edit(header)
+    entry.write_bytes(json.dumps(header).encode() + b"\n" + payload)
+
+
+def _changed_value(entry: Path) -> None:
+    head, _, payload = entry.read_bytes().partition(b"\n")
+    data = json.loads(payload)
+    data["summary"] = "Edited in the cache"
+    entry.write_bytes(head + b"\n" + json.dumps(data).encode())
+
+
+def _foreign(entry: Path) -> None:
+    load_spec(MULTI, operation="PostAtsCandidates")
+    other = _cache.key(MULTI.read_bytes(), "PostAtsCandidates")
+    entry.write_bytes((entry.parent / f"{other}.json").read_bytes())
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda p: p.write_bytes(b"{not json"),
+        lambda p: p.write_text("[1, 2]", encoding="utf-8"),
+        lambda p: _with_header(p, lambda h: None, body=lambda d: [d]),
+        _changed_value,
+        _foreign,
+        lambda p: _with_header(p, lambda h: h.update(format="3")),
+        lambda p: _with_header(p, lambda h: h.update(version="0.0.9")),
+        lambda p: _with_header(p, lambda h: h.update(cache="routes")),
+        lambda p: p.write_bytes(b""),
+        lambda p: p.write_bytes(p.read_bytes()[:-40]),
+        lambda p: p.write_bytes(p.read_bytes().partition(b"\n")[0]),
+    ],
+    ids=[
+        "not-json",
+        "not-a-dict",
+        "payload-not-a-dict",
+        "value-changed",
+        "foreign",
+        "other-format",
+        "other-version",
+        "other-cache",
+        "empty",
+        "truncated",
+        "header-only",
+    ],
+)
+def test_spec_cache_damaged_is_ignored_and_rewritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: Any
+) -> None:
     cache = tmp_path / "cache"
     monkeypatch.setenv("KOMBO_VALIDATE_CACHE_DIR", str(cache))
+    expected = _uncached(monkeypatch)
+    name = _cache.key(bundled_spec_path().read_bytes(), "")
+    entry = cache / f"{name}.json"
+    assert load_spec() == expected
+    good = entry.read_bytes()
+    assert _cache.read(name) is not None
+
+    damage(entry)
+    assert entry.read_bytes() != good
+    assert load_spec() == expected
+    assert entry.read_bytes() == good  # rewritten
+    assert _cache.read(name) is not None  # and it verifies
+
+    # the cold Validator reads the entry beside its cached proof: as untrusting
+    Validator()  # the proof cached
+    damage(entry)
+    assert Validator().spec == expected
+    assert entry.read_bytes() == good
+
+
+def test_spec_cache_name_follows_package_version_and_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kombo_validate import _version
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("KOMBO_VALIDATE_CACHE_DIR", str(cache))
+    raw = bundled_spec_path().read_bytes()
+    name = _cache.key(raw)
+    assert name == _cache.key(raw) and name.startswith(f"spec-{_cache.FORMAT}-")
     load_spec()
-    (entry,) = cache.glob("spec-*.json")
-    entry.write_text("{not json")
-    assert Validator().check(minimal()).ok
+    monkeypatch.setattr(_version, "__version__", "9.9.9")
+    newer = _cache.key(raw)
+    assert newer != name
+    assert _cache.read(name) is None  # another version's file, even under its own name
+    load_spec()
+    assert sorted(p.stem for p in cache.glob("spec-*.json")) == sorted([name, newer])
+    monkeypatch.setattr(_cache, "FORMAT", "99")
+    assert _cache.key(raw) not in (name, newer)
+    assert _cache.read(newer) is None
+
+
+def test_spec_cache_off_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kombo_validate.routing import OperationTable
+
+    for folder in ("home", "xdg", "cwd"):
+        (tmp_path / folder).mkdir()
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.chdir(tmp_path / "cwd")
     monkeypatch.setenv("KOMBO_VALIDATE_CACHE_DIR", "off")
+    assert _cache.cache_dir() is None
     other = tmp_path / "other.yaml"
     other.write_bytes(bundled_spec_path().read_bytes() + b"\n")
     load_spec(other)
-    assert len(list(cache.glob("spec-*.json"))) == 1
+    load_spec(MULTI, operation="PostAtsCandidates")
+    assert Validator(other).check(minimal()).ok
+    assert Validator(other).check(minimal()).ok  # no proof was cached to start cold from
+    assert OperationTable(MULTI).refs
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    assert written == ["cwd", "home", "other.yaml", "xdg"]
