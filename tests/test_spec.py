@@ -236,6 +236,7 @@ def test_spec_cache_damaged_is_ignored_and_rewritten(
 
     damage(entry)
     assert entry.read_bytes() != good
+    assert _cache.read(name) is None  # not trusted
     assert load_spec() == expected
     assert entry.read_bytes() == good  # rewritten
     assert _cache.read(name) is not None  # and it verifies
