@@ -70,7 +70,8 @@ class Settings:
 
 @dataclass
 class Row:
-    """One line of the table. ``unit``: "s" (time), "files/s", "work/s" or "B" (memory)."""
+    """One line of the table. ``unit``: "s" (time), "files/s", "records/s", "work/s" or "B"
+    (memory)."""
 
     group: str
     what: str
@@ -991,9 +992,10 @@ def batch_rows(s: Settings, kv: Any, why: str) -> list[Row]:
     n = 20_000 if s.fixtures < 10_000 else 200_000
     what = f"batch: {n:,} NDJSON records, Dask cluster (records/s)"
     if kv is None:
-        return [skip("batch", what, why, unit="files/s")]
+        return [skip("batch", what, why, unit="records/s")]
     if importlib.util.find_spec("distributed") is None:
-        return [skip("batch", what, "dask[distributed] not installed (the dask extra)")]
+        why = "dask[distributed] not installed (the dask extra)"
+        return [skip("batch", what, why, unit="records/s")]
     import bench_batch
 
     got = bench_batch.measure(n)
@@ -1001,7 +1003,7 @@ def batch_rows(s: Settings, kv: Any, why: str) -> list[Row]:
         Row(
             "batch",
             what,
-            unit="files/s",
+            unit="records/s",
             ours=n / got["cluster"],
             peer=n / got["sequential"],
             peer_name="the same records in a plain loop",
@@ -1017,7 +1019,7 @@ def batch_rows(s: Settings, kv: Any, why: str) -> list[Row]:
 def fmt_value(value: float | None, unit: str) -> str:
     if value is None:
         return "-"
-    if unit == "files/s":
+    if unit in ("files/s", "records/s"):
         return f"{value:,.0f}/s"
     if unit == "work/s":  # CPU-seconds done per wall second
         return f"{value:.2f}/s"

@@ -154,6 +154,9 @@ def test_bench_quick_runs_and_prints_the_table(tmp_path: Path) -> None:
         assert label in text, label
     rows = json.loads(out.read_text(encoding="utf-8"))["rows"]
     assert rows
+    # the Dask row counts records, not files (run, or skipped without the dask extra)
+    assert [r["unit"] for r in rows if r["group"] == "batch"] == ["records/s"]
+    assert "NDJSON records, Dask cluster (records/s)" in text
     for row in rows:
         assert row["status"] in {"PASS", "FAIL", "info", "SKIP"}
         assert {"what", "ours", "peer", "ratio", "target"} <= set(row)
