@@ -172,6 +172,12 @@ def _reach_out() -> str:
     return refused
 
 
+def _http_routes(dask_worker: Any = None, dask_scheduler: Any = None) -> list[str]:
+    """The paths the server's HTTP application answers (its routes' patterns)."""
+    app = (dask_worker or dask_scheduler).http_application
+    return [rule.matcher.regex.pattern for rule in app.wildcard_router.rules]
+
+
 @pytest.fixture(scope="module")
 def cluster() -> Any:
     pytest.importorskip("dask.bag")
@@ -218,6 +224,9 @@ def test_the_cluster_is_guarded_and_configured_offline(client: Any) -> None:
     assert len(workers) == 2 and set(workers.values()) == {(True, ())}
     for key, value in OFFLINE.items():
         assert client.run(dask.config.get, key) == dict.fromkeys(workers, value), key
+    # no HTTP route served, the scheduler's /proxy/<port>/<host>/ among them
+    assert client.run_on_scheduler(_http_routes) == []
+    assert client.run(_http_routes) == {worker: [] for worker in workers}
     refused = client.run(_reach_out)
     assert all("192.0.2.1" in why for why in refused.values())
     with pytest.raises(PermissionError):  # and here: the scheduler's and nannies' process
