@@ -273,12 +273,19 @@ def test_fetch_context_fetches_caches_and_degrades() -> None:
         status, got, _ = call(s.base + ROUTE[3:], json.dumps(answered).encode(), headers=headers)
         assert (status, got["x-kombo-validate-context"]) == (200, "cached")
         assert [x.method for x in fake.seen] == ["GET", "POST"]
+        # another caller's key: not the cached questions, a fetch of its own with its own key
+        theirs = {**headers, "Authorization": "Bearer sk-someone-else"}
+        status, got, _ = call(s.base + ROUTE[3:], missing, headers=theirs)
+        assert (status, got["x-kombo-validate-context"]) == (400, "fetched")
+        [refetch] = fake.seen[2:]
+        assert (refetch.method, refetch.path) == ("GET", f"/v1/ats/jobs?ids={JOB}")
+        assert refetch.header("Authorization") == ["Bearer sk-someone-else"]
         # a job the listing does not hold: checked without questions, and forwarded
         other = "/ats/jobs/Unlisted/applications"
         status, got, _ = call(s.base + other, missing, headers=headers)
         assert (status, got["x-kombo-validate-context"]) == (200, "unavailable")
         assert got["x-kombo-validate"] == "checked; changes=0; warnings=0"
-        assert [x.path for x in fake.seen[2:]] == ["/v1/ats/jobs?ids=Unlisted", "/v1" + other]
+        assert [x.path for x in fake.seen[3:]] == ["/v1/ats/jobs?ids=Unlisted", "/v1" + other]
 
 
 FULL_SPEC = Path("/work/shared/seed/kombo-openapi.json")
