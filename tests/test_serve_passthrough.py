@@ -1,13 +1,16 @@
 """``kombo-validate serve`` forwards what it does not check as it came: a request with a
 body to a path the spec does not know reaches the upstream byte for byte (method, path,
 query, body, end-to-end headers), the upstream's answer comes back unchanged, a GET of
-the official SDK passes through and the SDK parses the answer. Loopback only; the
-servers are stopped by fixtures.
+the official SDK passes through and the SDK parses the answer, and an answer is relayed
+as it arrives, not once it is whole. Loopback only; the servers are stopped by fixtures
+and every read is bounded.
 """
 
 from __future__ import annotations
 
 import json
+import socket
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -192,3 +195,44 @@ def test_an_sdk_get_passes_through_and_the_sdk_parses_the_answer(
         *expected,
         ("via", "1.1 kombo-validate"),
     ]
+
+
+def dechunked(body: bytes) -> bytes:
+    """The payload of a complete chunked body (no extensions, no trailers)."""
+    out = b""
+    while True:
+        size_line, _, body = body.partition(b"\r\n")
+        size = int(size_line, 16)
+        if size == 0:
+            assert body == b"\r\n"
+            return out
+        out, body = out + body[:size], body[size + 2 :]
+
+
+def test_an_answer_is_relayed_as_it_arrives_not_once_whole(fake: Upstream, served: Served) -> None:
+    first, second = b"first part, sent at once;" * 4, b"second part, after the gate."
+    fake.streamed["/v1/ats/stream"] = [first, second]
+    got = b""
+    try:
+        # the fake holds the second part back for 10 s: the client gives up after 5
+        with socket.create_connection(("127.0.0.1", served.port), timeout=5) as sock:
+            sock.sendall(b"GET /ats/stream HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            while first not in got:
+                data = sock.recv(65536)  # socket.timeout if the proxy holds the first part
+                assert data, f"closed before the first part: {got!r}"
+                got += data
+            assert second not in got and not fake.gate.is_set()  # the upstream holds it still
+            fake.gate.set()
+            deadline = time.monotonic() + 5
+            while data := sock.recv(65536):
+                got += data
+                assert time.monotonic() < deadline
+    finally:
+        fake.gate.set()
+    status, headers, body = parsed(got)
+    assert status == b"HTTP/1.1 200 OK"
+    names = [name for name, _ in headers]
+    assert (b"transfer-encoding", b"chunked") in headers and b"content-length" not in names
+    assert (b"x-kombo-validate", b"unchecked") in headers
+    assert dechunked(body) == first + second
+    assert [(s.method, s.path) for s in fake.seen] == [("GET", "/v1/ats/stream")]
