@@ -67,18 +67,32 @@ def sdk(served: Served) -> Any:
 def test_sdk_valid_application_reaches_the_upstream_normalised(
     fake: Upstream, served: Served
 ) -> None:
-    result = sdk(served).ats.create_application(
-        job_id=JOB, candidate=candidate(location={"country": "Germany", "city": "Berlin"})
+    located = candidate(location={"country": "Germany", "city": "Berlin"})
+    # what the SDK itself puts on the wire, sent straight to the fake (no proxy): compact
+    # JSON (separators "," and ":"), keys in the SDK's order
+    direct = kombo.Kombo(integration_id=INTEGRATION, api_key="sk-test", server_url=fake.url)
+    direct.ats.create_application(job_id=JOB, candidate=located)
+    [own] = fake.seen
+    assert own.body == (
+        b'{"candidate":{"first_name":"Ada","last_name":"Lovelace",'
+        b'"email_address":"ada@example.com","location":{"country":"Germany","city":"Berlin"}}}'
     )
+    fake.seen.clear()
+    result = sdk(served).ats.create_application(job_id=JOB, candidate=located)
     assert result.data.id == positive_response()["data"]["id"]  # the SDK parsed the answer
     [seen] = fake.seen
     assert (seen.method, seen.path) == ("POST", ROUTE)
-    body = json.loads(seen.body)
-    assert body["candidate"]["location"] == {"country": "DE", "city": "Berlin"}
+    # the proxy re-encodes as the SDK does: the SDK's own bytes with the one change
+    assert seen.body == own.body.replace(b'"country":"Germany"', b'"country":"DE"')
     assert seen.header("Content-Length") == [str(len(seen.body))]
     assert seen.header("Authorization") == ["Bearer sk-test"]
     assert seen.header("X-Integration-Id") == [INTEGRATION]
     assert seen.header("Host") == [f"127.0.0.1:{fake.port}"]
+    # the SDK's result exposes no headers: the same request by hand shows the proxy's note
+    headers = {"X-Integration-Id": INTEGRATION, "Content-Type": "application/json"}
+    status, got, _ = call(served.base + ROUTE[3:], own.body, headers=headers)
+    assert (status, got["x-kombo-validate"]) == (200, "checked; changes=1; warnings=0")
+    assert fake.seen[1].body == seen.body
 
 
 def test_sdk_invalid_application_is_the_sdks_400_and_never_sent(
@@ -273,12 +287,19 @@ def test_fetch_context_fetches_caches_and_degrades() -> None:
         status, got, _ = call(s.base + ROUTE[3:], json.dumps(answered).encode(), headers=headers)
         assert (status, got["x-kombo-validate-context"]) == (200, "cached")
         assert [x.method for x in fake.seen] == ["GET", "POST"]
+        # another caller's key: not the cached questions, a fetch of its own with its own key
+        theirs = {**headers, "Authorization": "Bearer sk-someone-else"}
+        status, got, _ = call(s.base + ROUTE[3:], missing, headers=theirs)
+        assert (status, got["x-kombo-validate-context"]) == (400, "fetched")
+        [refetch] = fake.seen[2:]
+        assert (refetch.method, refetch.path) == ("GET", f"/v1/ats/jobs?ids={JOB}")
+        assert refetch.header("Authorization") == ["Bearer sk-someone-else"]
         # a job the listing does not hold: checked without questions, and forwarded
         other = "/ats/jobs/Unlisted/applications"
         status, got, _ = call(s.base + other, missing, headers=headers)
         assert (status, got["x-kombo-validate-context"]) == (200, "unavailable")
         assert got["x-kombo-validate"] == "checked; changes=0; warnings=0"
-        assert [x.path for x in fake.seen[2:]] == ["/v1/ats/jobs?ids=Unlisted", "/v1" + other]
+        assert [x.path for x in fake.seen[3:]] == ["/v1/ats/jobs?ids=Unlisted", "/v1" + other]
 
 
 FULL_SPEC = Path("/work/shared/seed/kombo-openapi.json")

@@ -157,6 +157,11 @@ def test_a_chunked_body_over_the_limit_is_413(fake: Upstream, served: Served) ->
         + b"0\r\n\r\n",
     )
     assert status_of(raw) == 413
+    error = error_of(raw)
+    assert (error["code"], error["message"]) == (
+        "PLATFORM.INPUT_INVALID",
+        "the request body is larger than 0.5 MB",
+    )
     assert fake.seen == []
 
 
@@ -194,13 +199,23 @@ def test_credentials_and_payload_values_are_never_logged_or_echoed(
 # ------------------------------------------------------------------ upstream faults
 
 
+def echoes_credentials(headers: dict[str, str], body: bytes) -> bool:
+    """Whether an answer holds the request's key or integration id anywhere."""
+    text = body.decode("utf-8", "replace") + "".join(f"{k}: {v}\n" for k, v in headers.items())
+    return any(s in text for s in (SECRET, "SECRET-TOKEN", INTEGRATION))
+
+
 def test_a_slow_upstream_is_504_in_kombos_shape_on_time(fake: Upstream, served: Served) -> None:
     fake.delay["/v1/ats/jobs"] = 3
     started = time.monotonic()
-    status, _, out = call(served.base + "/ats/jobs")
+    headers = {"Authorization": SECRET, "X-Integration-Id": INTEGRATION}
+    status, got, out = call(served.base + "/ats/jobs", headers=headers)
     assert time.monotonic() - started < 2.5
     assert status == 504
     assert json.loads(out)["error"]["code"] == "PLATFORM.TASK_TIMED_OUT"
+    assert not echoes_credentials(got, out)
+    [seen] = fake.seen  # they did go to the upstream
+    assert seen.header("Authorization") == [SECRET]
 
 
 def test_a_refusing_upstream_is_502_in_kombos_shape_at_once() -> None:
@@ -208,13 +223,13 @@ def test_a_refusing_upstream_is_502_in_kombos_shape_at_once() -> None:
     with serving("--upstream", closed, "--allow-insecure-upstream") as served:
         body = json.dumps({"candidate": candidate()}).encode()
         started = time.monotonic()
-        status, headers, out = call(
-            served.base + ROUTE, body, headers={"X-Integration-Id": INTEGRATION}
-        )
+        sent = {"Authorization": SECRET, "X-Integration-Id": INTEGRATION}
+        status, headers, out = call(served.base + ROUTE, body, headers=sent)
         assert time.monotonic() - started < 2
         assert status == 502
         assert json.loads(out)["error"]["code"] == "PLATFORM.UNKNOWN_ERROR"
         assert headers["x-kombo-validate"] == "checked; changes=0; warnings=0"
+        assert not echoes_credentials(headers, out)
 
 
 def test_sigterm_lets_the_request_in_flight_finish() -> None:

@@ -47,12 +47,16 @@ class Upstream:
     """A threaded http.server on 127.0.0.1 that records every request.
 
     ``answers[(method, path)] = (status, headers, body)`` overrides the default answer
-    (200, the given JSON); ``delay[path] = seconds`` makes it slow."""
+    (200, the given JSON); ``delay[path] = seconds`` makes it slow; ``streamed[path] =
+    [first, *rest]`` answers 200 chunked: ``first`` at once, the rest once ``gate`` is
+    set (or after 10 s)."""
 
     def __init__(self, default: dict[str, Any] | None = None) -> None:
         self.seen: list[Seen] = []
         self.answers: dict[tuple[str, str], tuple[int, list[tuple[str, str]], bytes]] = {}
         self.delay: dict[str, float] = {}
+        self.streamed: dict[str, list[bytes]] = {}
+        self.gate = threading.Event()
         self.default = json.dumps(default or {"status": "success", "data": {}}).encode()
         outer = self
 
@@ -64,6 +68,9 @@ class Upstream:
                 body = self.rfile.read(length) if length else b""
                 outer.seen.append(Seen(self.command, self.path, list(self.headers.items()), body))
                 time.sleep(outer.delay.get(self.path.split("?")[0], 0))
+                if self.path in outer.streamed:
+                    self._stream(outer.streamed[self.path])
+                    return
                 status, headers, out = outer.answers.get(
                     (self.command, self.path),
                     (200, [("Content-Type", "application/json")], outer.default),
@@ -75,6 +82,19 @@ class Upstream:
                 self.end_headers()
                 with contextlib.suppress(OSError):
                     self.wfile.write(out)
+
+            def _stream(self, chunks: list[bytes]) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                with contextlib.suppress(OSError):
+                    for i, chunk in enumerate(chunks):
+                        if i == 1:
+                            outer.gate.wait(10)
+                        self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                        self.wfile.flush()
+                    self.wfile.write(b"0\r\n\r\n")
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _any
 
@@ -89,6 +109,7 @@ class Upstream:
         self.thread.start()
 
     def close(self) -> None:
+        self.gate.set()  # no handler left waiting on it
         self.server.shutdown()
         self.server.server_close()
 
@@ -184,10 +205,12 @@ def proxying(
 
 
 def fresh(fake: Upstream) -> Upstream:
-    """``fake`` with what it saw, its scripted answers and its delays forgotten."""
+    """``fake`` with what it saw, its scripted answers, delays and streams forgotten."""
     fake.seen.clear()
     fake.answers.clear()
     fake.delay.clear()
+    fake.streamed.clear()
+    fake.gate.clear()
     return fake
 
 

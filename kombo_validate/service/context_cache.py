@@ -1,6 +1,10 @@
 """``--fetch-context``: a job's screening questions fetched from the upstream
 (``GET /ats/jobs?ids=…``, or ``remote_ids=`` for a ``remote:`` job id) with the caller's
-own ``Authorization`` and ``X-Integration-Id``, and cached per integration and job.
+own ``Authorization`` and ``X-Integration-Id``, and cached per integration, credential
+and job: a caller's answers are checked only against questions fetched with its own
+``Authorization``. The key holds a keyed digest of that header (BLAKE2b, with a key
+made per :class:`ContextFetcher`), never the credential itself; a request without one
+has its own entries.
 
 Bounded: the fetch has its own short timeout and a size cap; the cache holds
 :data:`MAX_ENTRIES` jobs for :data:`TTL_SECONDS`. When the fetch fails (an error, a
@@ -11,9 +15,12 @@ note (``fetched``, ``cached``, ``unavailable``) goes back in ``X-Kombo-Validate-
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -41,11 +48,15 @@ class _Unavailable(Exception):
 class ContextFetcher:
     """Fetches and caches the questions of the jobs that requests name."""
 
-    def __init__(self, config: ServiceConfig) -> None:
+    def __init__(self, config: ServiceConfig, clock: Callable[[], float] = time.monotonic) -> None:
         assert config.upstream is not None
         self._jobs_url = httpx.URL(config.upstream.rstrip("/") + "/ats/jobs")
         self._timeout = min(FETCH_TIMEOUT, config.upstream_timeout)
-        self._cache: OrderedDict[tuple[str, str], tuple[float, Any]] = OrderedDict()
+        self._clock = clock
+        #: keys the credential digests: they mean nothing outside this process
+        self._digest_key = os.urandom(32)
+        #: (integration, credential digest or None, job id) -> (expiry, questions)
+        self._cache: OrderedDict[tuple[str, bytes | None, str], tuple[float, Any]] = OrderedDict()
         self._client: httpx.AsyncClient | None = None
 
     async def aclose(self) -> None:
@@ -58,9 +69,9 @@ class ContextFetcher:
         integration = request.headers.get(INTEGRATION_HEADER)
         if job_id is None or integration is None:
             return UNSET, "unavailable"
-        key = (integration, job_id)
+        key = (integration, self._credential(request), job_id)
         hit = self._cache.get(key)
-        if hit is not None and hit[0] > time.monotonic():
+        if hit is not None and hit[0] > self._clock():
             self._cache.move_to_end(key)
             return hit[1], "cached"
         try:
@@ -68,11 +79,20 @@ class ContextFetcher:
         except _Unavailable as exc:
             log.info("job context unavailable: %s", exc)
             return UNSET, "unavailable"
-        self._cache[key] = (time.monotonic() + TTL_SECONDS, questions)
+        self._cache[key] = (self._clock() + TTL_SECONDS, questions)
         self._cache.move_to_end(key)
         while len(self._cache) > MAX_ENTRIES:
             self._cache.popitem(last=False)
         return questions, "fetched"
+
+    def _credential(self, request: httpx.Request) -> bytes | None:
+        """A keyed digest of the ``Authorization`` value the fetch sends, or None
+        without one."""
+        value = request.headers.get("Authorization")
+        if value is None:
+            return None
+        raw = value.encode("utf-8", "surrogatepass")
+        return hashlib.blake2b(raw, key=self._digest_key, digest_size=16).digest()
 
     async def _fetch(self, job_id: str, request: httpx.Request) -> Any:
         if self._client is None:

@@ -6,16 +6,16 @@ operation the spec knows is checked first.
 * valid: sent with the normalised body (and a correct ``Content-Length``);
 * anything else: sent as it came.
 
-The upstream's answer comes back unchanged (status, headers, raw body bytes), streamed;
-``X-Kombo-Validate`` says what happened (``checked; changes=2; warnings=0``,
-``refused; errors=3; codes=email.invalid,…``, ``unchecked``). Only the configured
-upstream is contacted: the request target must be a path (no absolute form, no
-``.``/``..`` segments, no ``#``), the client's ``Host`` is replaced, environment
-proxies are ignored, and redirects are handed back, not followed. Hop-by-hop headers
-(RFC 9110 §7.6.1) are dropped both ways. Bodies are read whole (up to ``--max-body-mb``,
-else 413; within the worker's ``--max-inflight-mb``, else 503) before anything is sent,
-so a client that goes away mid-body leaves nothing behind upstream. The upstream is
-reached through :mod:`.upstream` (a keep-alive pool).
+The upstream's answer comes back unchanged (status, headers, raw body bytes), streamed:
+each piece is passed on as it arrives. ``X-Kombo-Validate`` says what happened
+(``checked; changes=2; warnings=0``, ``refused; errors=3; codes=email.invalid,…``,
+``unchecked``). Only the configured upstream is contacted: the request target must be
+a path (no absolute form, no ``.``/``..`` segments, no ``#``), the client's ``Host`` is
+replaced, environment proxies are ignored, and redirects are handed back, not followed.
+Hop-by-hop headers (RFC 9110 §7.6.1) are dropped both ways. Bodies are read whole (up to
+``--max-body-mb``, else 413; within the worker's ``--max-inflight-mb``, else 503) before
+anything is sent, so a client that goes away mid-body leaves nothing behind upstream.
+The upstream is reached through :mod:`.upstream` (a keep-alive pool).
 """
 
 from __future__ import annotations
@@ -305,12 +305,14 @@ class Proxy:
 
     @staticmethod
     async def _relay(answer: Answer, send: Send, extra: list[tuple[bytes, bytes]]) -> None:
-        """The answer as it came, one chunk behind, so a short body is one send."""
+        """The answer as it came, each chunk sent on as soon as it is read (never held
+        for the next, which may be long in coming); the last chunk of a body of known
+        length ends the body, so a short answer is one send."""
         headers = hop_by_hop_dropped(answer.relayed_headers) + extra
         await send({"type": "http.response.start", "status": answer.status, "headers": headers})
-        held: bytes | None = None
+        ended = False
         async for chunk in answer.chunks():
-            if held:
-                await send({"type": "http.response.body", "body": held, "more_body": True})
-            held = chunk
-        await send({"type": "http.response.body", "body": held or b"", "more_body": False})
+            ended = answer.whole
+            await send({"type": "http.response.body", "body": chunk, "more_body": not ended})
+        if not ended:
+            await send({"type": "http.response.body", "body": b"", "more_body": False})

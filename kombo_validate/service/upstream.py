@@ -86,8 +86,15 @@ class Answer:
             return self.headers
         return [(k, v) for k, v in self.headers if k.lower() != b"content-length"]
 
+    @property
+    def whole(self) -> bool:
+        """Whether the body was read to its end: with a ``Content-Length``, already when
+        :meth:`chunks` hands out the last chunk."""
+        return self._framing in ("done", "none")
+
     async def chunks(self) -> AsyncIterator[bytes]:
-        """The body bytes; :class:`Unreachable` if the answer breaks off."""
+        """The body bytes, each as soon as it is read; :class:`Unreachable` if the answer
+        breaks off."""
         reader, timeout = self._conn.reader, self._pool.timeout
         try:
             if self._framing == "length":
@@ -97,6 +104,8 @@ class Answer:
                     if not chunk:
                         raise Unreachable("the answer broke off")
                     left -= len(chunk)
+                    if not left:
+                        self._framing = "done"  # known before the last chunk is taken
                     yield chunk
             elif self._framing == "chunked":
                 async for chunk in _dechunked(reader, timeout):
@@ -112,7 +121,7 @@ class Answer:
 
     async def aclose(self) -> None:
         """Give the connection back when the answer was read whole, else close it."""
-        if self._framing in ("done", "none") and self._reusable:
+        if self.whole and self._reusable:
             self._pool._release(self._conn)
         else:
             self._conn.close()
