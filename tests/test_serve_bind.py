@@ -51,5 +51,6 @@ def test_serve_binds_loopback_by_default_and_warns_beyond_it(
     assert config.host == host
     assert app.uvicorn_options(config)["host"] == host  # what uvicorn would be told
     warning = f"kombo-validate: warning: serving on {host}, beyond this machine\n"
-    assert err.getvalue() == (warning if beyond else "") + STARTED.format(host)
+    shown = f"[{host}]" if ":" in host else host  # an IPv6 address in a URL
+    assert err.getvalue() == (warning if beyond else "") + STARTED.format(shown)
     assert out.getvalue() == ""

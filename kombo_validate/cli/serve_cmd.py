@@ -148,5 +148,6 @@ def run_serve(options: Any, out: TextIO, err: TextIO) -> int:
     if not is_loopback(config.host):
         err.write(f"kombo-validate: warning: serving on {config.host}, beyond this machine\n")
     where = config.upstream or "no upstream (check API only)"
-    err.write(f"kombo-validate: serving http://{config.host}:{config.port} -> {where}\n")
+    host = f"[{config.host}]" if ":" in config.host else config.host  # an IPv6 address
+    err.write(f"kombo-validate: serving http://{host}:{config.port} -> {where}\n")
     return run(config)
