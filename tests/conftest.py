@@ -68,3 +68,22 @@ def spec_example() -> dict[str, Any]:
 def example(spec_example: dict[str, Any]) -> dict[str, Any]:
     """A fresh deep copy of the spec's example request body, to modify."""
     return copy.deepcopy(spec_example)
+
+
+# ------------------------------------------------------------------ the serve tests
+# A serve test module defines ``stack``, its (fake upstream, server) pair started once
+# (``test_serve_support.proxying``); these two hand each of its tests the parts.
+
+
+@pytest.fixture
+def fake(stack: Any) -> Any:
+    """The module's fake upstream, its record of what it received emptied for this test."""
+    from .test_serve_support import fresh
+
+    return fresh(stack[0])
+
+
+@pytest.fixture
+def served(stack: Any) -> Any:
+    """The module's running ``kombo-validate serve``."""
+    return stack[1]

@@ -48,6 +48,41 @@ def outcome(report: Report) -> tuple[Any, ...]:
     )
 
 
+def sdk_job(**fields: Any) -> dict[str, Any]:
+    """A job of ``GET /ats/jobs`` as the official SDK's model requires it: every nullable
+    field null, every list empty, then ``fields``."""
+    nulls = [
+        "job_code",
+        "description",
+        "confidential",
+        "weekly_hours",
+        "category",
+        "department",
+        "post_url",
+        "experience_level",
+        "salary_amount",
+        "salary_amount_from",
+        "salary_amount_to",
+        "salary_currency",
+        "custom_fields",
+        "remote_url",
+        "opened_at",
+        "closed_at",
+        "remote_created_at",
+        "remote_updated_at",
+        "contact_id",
+        "remote_data",
+        "remote_deleted_at",
+    ]
+    empty = ("stages", "screening_questions", "job_postings", "hiring_team")
+    return {
+        **dict.fromkeys(nulls),
+        **{name: [] for name in empty},
+        "changed_at": "2024-05-01T10:00:00.000Z",
+        **fields,
+    }
+
+
 def minimal(**candidate: Any) -> dict[str, Any]:
     """The smallest valid body, with candidate fields overridden."""
     base: dict[str, Any] = {

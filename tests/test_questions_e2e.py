@@ -13,6 +13,7 @@ import pytest
 import kombo_validate
 from kombo_validate import ContextError, PayloadError, Questions, Restrictions
 
+from .helpers import sdk_job
 from .test_questions import MINIMAL, O_BER, O_GO, Q_CITY, Q_DATE, Q_FILE, Q_MOVE, Q_SKIL, Q_YEAR
 from .test_questions import job_questions as job_questions_fixture
 from .test_restrictions import EXAMPLE as RESTRICTIONS
@@ -314,28 +315,7 @@ def test_questions_with_a_go_precondition_end_to_end() -> None:
 
 def _job(questions: list[dict[str, Any]]) -> dict[str, Any]:
     """One job as GET /ats/jobs returns it (the spec's example, trimmed to required keys)."""
-    keys_null = [
-        "job_code",
-        "category",
-        "department",
-        "post_url",
-        "experience_level",
-        "salary_amount",
-        "salary_amount_from",
-        "salary_amount_to",
-        "salary_currency",
-        "remote_url",
-        "opened_at",
-        "closed_at",
-        "remote_created_at",
-        "remote_updated_at",
-        "contact_id",
-        "remote_data",
-        "remote_deleted_at",
-        "weekly_hours",
-    ]
-    job: dict[str, Any] = dict.fromkeys(keys_null)
-    job.update(
+    return sdk_job(
         id="H5daSm8e85Dmvmne3wLeCPhX",
         remote_id="32",
         name="Backend Engineer",
@@ -344,12 +324,8 @@ def _job(questions: list[dict[str, Any]]) -> dict[str, Any]:
         custom_fields={},
         integration_fields=[],
         changed_at="2022-08-07T14:01:29.196Z",
-        stages=[],
         screening_questions=questions,
-        job_postings=[],
-        hiring_team=[],
     )
-    return job
 
 
 def test_readme_recipe_with_the_official_sdk() -> None:

@@ -24,7 +24,6 @@ from .test_serve_support import (
     Upstream,
     call,
     candidate,
-    fresh,
     proxying,
     serving,
     upstream,
@@ -48,16 +47,6 @@ def positive_response() -> dict[str, Any]:
 def stack() -> Iterator[tuple[Upstream, Served]]:
     with proxying(default=positive_response()) as stack:
         yield stack
-
-
-@pytest.fixture
-def fake(stack: tuple[Upstream, Served]) -> Upstream:
-    return fresh(stack[0])
-
-
-@pytest.fixture
-def served(stack: tuple[Upstream, Served]) -> Served:
-    return stack[1]
 
 
 def sdk(served: Served) -> Any:

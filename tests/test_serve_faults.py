@@ -24,7 +24,6 @@ from .test_serve_support import (
     call,
     candidate,
     free_port,
-    fresh,
     proxying,
     raw_exchange,
     serving,
@@ -40,16 +39,6 @@ PAYLOAD_SECRET = "zz-payload-value-77"
 def stack() -> Iterator[tuple[Upstream, Served]]:
     with proxying("--max-body-mb", "0.5", "--upstream-timeout", "1") as stack:
         yield stack
-
-
-@pytest.fixture
-def fake(stack: tuple[Upstream, Served]) -> Upstream:
-    return fresh(stack[0])
-
-
-@pytest.fixture
-def served(stack: tuple[Upstream, Served]) -> Served:
-    return stack[1]
 
 
 def error_of(raw: bytes) -> dict[str, Any]:

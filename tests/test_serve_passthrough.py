@@ -16,13 +16,13 @@ from typing import Any
 
 import pytest
 
+from .helpers import sdk_job
 from .test_serve_support import (
     INTEGRATION,
     JOB,
     SECRET,
     Served,
     Upstream,
-    fresh,
     proxying,
     raw_exchange,
 )
@@ -77,16 +77,6 @@ def stack() -> Iterator[tuple[Upstream, Served]]:
         yield stack
 
 
-@pytest.fixture
-def fake(stack: tuple[Upstream, Served]) -> Upstream:
-    return fresh(stack[0])
-
-
-@pytest.fixture
-def served(stack: tuple[Upstream, Served]) -> Served:
-    return stack[1]
-
-
 def parsed(raw: bytes) -> tuple[bytes, list[tuple[bytes, bytes]], bytes]:
     """(status line, headers in order as sent, body) of one raw HTTP/1.1 answer."""
     head, _, body = raw.partition(b"\r\n\r\n")
@@ -126,46 +116,16 @@ def test_an_unchecked_request_with_a_body_passes_through_byte_for_byte(
     ]
 
 
-def job(**fields: Any) -> dict[str, Any]:
-    """A job of ``GET /ats/jobs`` as the SDK's model requires it (the rest null or empty)."""
-    nulls = [
-        "job_code",
-        "description",
-        "confidential",
-        "weekly_hours",
-        "category",
-        "department",
-        "post_url",
-        "experience_level",
-        "salary_amount",
-        "salary_amount_from",
-        "salary_amount_to",
-        "salary_currency",
-        "custom_fields",
-        "remote_url",
-        "opened_at",
-        "closed_at",
-        "remote_created_at",
-        "remote_updated_at",
-        "contact_id",
-        "remote_deleted_at",
-    ]
-    empty = ("stages", "screening_questions", "job_postings", "hiring_team")
-    return {
-        **dict.fromkeys(nulls),
-        **{name: [] for name in empty},
-        "changed_at": "2024-05-01T10:00:00.000Z",
-        **fields,
-    }
-
-
 def test_an_sdk_get_passes_through_and_the_sdk_parses_the_answer(
     fake: Upstream, served: Served
 ) -> None:
 
     listing = {
         "status": "success",
-        "data": {"next": "cursor-2", "results": [job(id=JOB, remote_id="r-1", name="Engineer")]},
+        "data": {
+            "next": "cursor-2",
+            "results": [sdk_job(id=JOB, remote_id="r-1", name="Engineer")],
+        },
     }
     path = (
         "/v1/ats/jobs?page_size=2&include_deleted=false&ignore_unsupported_filters=false"
