@@ -43,9 +43,12 @@ def wait_for(predicate: object, what: str, seconds: float = 30) -> None:
 
 
 def both_ready(served: Served, count: int = 2) -> None:
+    """Wait until the parent has heard ``count`` workers say they are ready (their own
+    "Application startup complete." comes before that: connections accepted in between
+    all go to the worker heard first)."""
     wait_for(
-        lambda: served.output().count("Application startup complete.") >= count,
-        f"{count} workers started",
+        lambda: served.output().count("] takes connections") >= count,
+        f"{count} workers taking connections",
     )
 
 

@@ -138,6 +138,7 @@ class _Supervisor:
             return
         if _READY in said and not worker.started:
             worker.ready = worker.started = True
+            logger.info("Worker process [%d] takes connections", worker.proc.pid)
             if not self.listening:
                 self.listening = True
                 self.selector.register(self.listener, selectors.EVENT_READ, "listen")
