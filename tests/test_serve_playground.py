@@ -154,3 +154,116 @@ def test_text_that_is_not_yaml_is_one_issue_at_its_line(
     assert row[:3] == ["3", "/", "file.parse_error"]  # the line where the parser gave up
     assert row[4] == "not YAML: did not find expected ',' or ']' (line 3)"
     screenshot(browser, tmp_path / "playground-broken.png")
+
+
+# ------------------------------------------------------------------ drop, questions, operation
+
+
+def drop_file(browser: Any, target: str, name: str, text: str) -> None:
+    """Drop a file named ``name`` holding ``text`` on the element ``#target``, as the
+    browser does for a file dragged from the desktop (a DataTransfer with one File)."""
+    browser.execute_script(
+        """
+        const [id, name, text] = arguments;
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([text], name, {type: "application/octet-stream"}));
+        document.getElementById(id).dispatchEvent(
+          new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+        """,
+        target,
+        name,
+        text,
+    )
+
+
+def checked(browser: Any, status: str) -> None:
+    WebDriverWait(browser, 15).until(lambda d: d.find_element(By.ID, "status").text == status)
+
+
+def test_a_dropped_yaml_file_is_read_as_yaml_and_checked(
+    browser: Any, served: Served, tmp_path: Path
+) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    open_page(browser, served)
+    browser.find_element(By.ID, "payload").clear()
+    Select(browser.find_element(By.ID, "format")).select_by_value("json")  # the drop decides
+    text = INVALID.read_text()
+    drop_file(browser, "payload", "application.yaml", text)
+    checked(browser, "checked as YAML against PostAtsJobsJobIdApplications")
+    assert browser.find_element(By.ID, "payload").get_attribute("value") == text
+    assert Select(browser.find_element(By.ID, "format")).first_selected_option.text == "YAML"
+    assert [row[:3] for row in rows(browser, "issues")] == [
+        ["6", "/candidate/availability_date", "date.invalid"],
+        ["8", "/candidate/location/country", "country.unknown"],
+        ["9", "/attachmnets", "key.unknown"],
+    ]
+    screenshot(browser, tmp_path / "playground-dropped.png")
+
+
+def test_questions_typed_in_the_page_check_the_answers(
+    browser: Any, served: Served, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    from .helpers import OPT_PY, Q_LANG, QUESTIONS
+
+    body = json.loads(VALID.read_text())
+    body.pop("screening_question_answers", None)
+    open_page(browser, served)
+    browser.find_element(By.CSS_SELECTOR, "#questions-box summary").click()  # open the box
+    box = browser.find_element(By.ID, "questions")
+    box.clear()
+    box.send_keys(json.dumps(QUESTIONS))
+    paste_and_check(browser, json.dumps(body, indent=2))
+    checked(browser, "checked as JSON against PostAtsJobsJobIdApplications")
+    [row] = rows(browser, "issues")
+    assert row[1:4] == ["/screening_question_answers", "answer.required", "error"]
+    assert row[4] == 'Answer to "Your language?" is required.'
+    # answered: the same questions now pass it (Ctrl+Enter in the questions box checks)
+    body["screening_question_answers"] = [{"question_id": Q_LANG, "answer": OPT_PY}]
+    payload = browser.find_element(By.ID, "payload")
+    browser.execute_script("arguments[0].value = arguments[1]", payload, json.dumps(body))
+    box.send_keys(Keys.CONTROL, Keys.ENTER)
+    WebDriverWait(browser, 15).until(
+        lambda d: d.find_element(By.ID, "verdict").text.startswith("Valid: 0 error(s)")
+    )
+    assert rows(browser, "issues") == []
+    screenshot(browser, tmp_path / "playground-questions.png")
+    box.clear()  # the module's other tests check without questions
+
+
+@pytest.fixture(scope="module")
+def served_multi() -> Iterator[Served]:
+    spec = ROOT / "tests" / "data" / "multi-operation.openapi.yaml"
+    with serving("--no-upstream", "--spec", str(spec)) as served:
+        yield served
+
+
+def test_another_operation_picked_in_the_page_is_the_one_checked(
+    browser: Any, served_multi: Served, tmp_path: Path
+) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    from kombo_validate import Validator
+
+    open_page(browser, served_multi)
+    pick = Select(browser.find_element(By.ID, "operation"))
+    offered = [option.get_attribute("value") for option in pick.options]
+    assert "PostHrisAbsences" in offered and "PostAtsCandidates" in offered
+    pick.select_by_value("PostHrisAbsences")
+    body = {"employee_id": 1, "absence_type_id": "x"}
+    paste_and_check(browser, json.dumps(body, indent=2))
+    checked(browser, "checked as JSON against PostHrisAbsences")
+    assert [row[1:4] for row in rows(browser, "issues")] == [
+        ["/employee_id", "schema.type", "error"],
+        ["/absence_type_id", "key.unknown", "warning"],
+        ["/start_date", "schema.required", "error"],
+    ]
+    # what the library says of that body for that operation, issue for issue
+    spec = ROOT / "tests" / "data" / "multi-operation.openapi.yaml"
+    report = Validator(spec, operation="PostHrisAbsences").check(body)
+    assert [row[1:3] for row in rows(browser, "issues")] == [
+        [issue.path, issue.code] for issue in report.issues
+    ]
+    screenshot(browser, tmp_path / "playground-operation.png")
