@@ -137,7 +137,7 @@ def _config(options: Any, extra: dict[str, Any]) -> Any:
 def run_serve(options: Any, out: TextIO, err: TextIO) -> int:
     try:
         from ..service.app import Service, run
-        from ..service.config import ConfigError, is_loopback
+        from ..service.config import ConfigError, is_loopback, url_host
     except ImportError as exc:
         raise OptionError(str(exc)) from None
     config = _config(options, options.extra)
@@ -148,6 +148,5 @@ def run_serve(options: Any, out: TextIO, err: TextIO) -> int:
     if not is_loopback(config.host):
         err.write(f"kombo-validate: warning: serving on {config.host}, beyond this machine\n")
     where = config.upstream or "no upstream (check API only)"
-    host = f"[{config.host}]" if ":" in config.host else config.host  # an IPv6 address
-    err.write(f"kombo-validate: serving http://{host}:{config.port} -> {where}\n")
+    err.write(f"kombo-validate: serving http://{url_host(config.host)}:{config.port} -> {where}\n")
     return run(config)

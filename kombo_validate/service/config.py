@@ -86,6 +86,11 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def url_host(host: str) -> str:
+    """``host`` as the host part of a URL: an IPv6 address in brackets."""
+    return f"[{host}]" if ":" in host else host
+
+
 def read_data_file(path: str, option: str) -> Any:
     """One JSON or YAML document from a regular file, or :class:`ConfigError`."""
     from .. import jsontext

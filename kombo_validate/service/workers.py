@@ -29,7 +29,7 @@ import sys
 import time
 from typing import Any
 
-from .config import ServiceConfig
+from .config import ServiceConfig, url_host
 
 __all__ = ["HANDS_OFF", "supervise", "worker_main"]
 
@@ -226,7 +226,7 @@ def supervise(config: ServiceConfig) -> int:
     listener.setblocking(False)
     logger.info(
         "Serving on http://%s:%d: %d workers, handed the connections in turn by [%d]",
-        f"[{config.host}]" if ":" in config.host else config.host,
+        url_host(config.host),
         config.port,
         config.workers,
         os.getpid(),
