@@ -25,6 +25,8 @@ from .test_serve_support import INTEGRATION, JOB, SECRET, Upstream, free_port, u
 
 OTHER_SECRET = "Bearer sk-OTHER-TOKEN-1717"
 JOBS = "/v1/ats/jobs"
+#: the fetch of JOB's listing as :func:`gets` shows it, with the default request's headers
+MINE = ("GET", f"{JOBS}?ids={JOB}", [SECRET], [INTEGRATION])
 
 
 @pytest.fixture
@@ -133,7 +135,7 @@ def test_an_upstream_error_is_unavailable_and_not_cached(fake: Upstream) -> None
     lists(fake, status=500)  # a listing that would do, but not with a 200
     results = run(fetcher(fake.url), (JOB, request()), (JOB, request()))
     assert results == [(UNSET, "unavailable"), (UNSET, "unavailable")]
-    assert gets(fake) == [("GET", f"{JOBS}?ids={JOB}", [SECRET], [INTEGRATION])] * 2
+    assert gets(fake) == [MINE] * 2
 
 
 def test_an_upstream_slower_than_the_fetch_timeout_is_unavailable_on_time(
@@ -145,7 +147,7 @@ def test_an_upstream_slower_than_the_fetch_timeout_is_unavailable_on_time(
     results = run(fetcher(fake.url, timeout=0.5), (JOB, request()))
     assert time.monotonic() - started < 2.0
     assert results == [(UNSET, "unavailable")]
-    assert gets(fake) == [("GET", f"{JOBS}?ids={JOB}", [SECRET], [INTEGRATION])]
+    assert gets(fake) == [MINE]
 
 
 def test_a_refused_connection_is_unavailable() -> None:
@@ -166,7 +168,7 @@ def test_an_answer_over_the_size_cap_is_unavailable(
     monkeypatch.setattr(context_cache, "MAX_BYTES", len(body))  # exactly the cap: taken
     [(questions, note)] = run(fetcher(fake.url), (JOB, request()))
     assert (note, questions.ids) == ("fetched", (Q_LANG,))
-    assert gets(fake) == [("GET", f"{JOBS}?ids={JOB}", [SECRET], [INTEGRATION])] * 2
+    assert gets(fake) == [MINE] * 2
 
 
 @pytest.mark.parametrize(
@@ -176,7 +178,7 @@ def test_questions_that_do_not_compile_are_unavailable(fake: Upstream, questions
     lists(fake, body=listing(questions=questions))
     results = run(fetcher(fake.url), (JOB, request()), (JOB, request()))
     assert results == [(UNSET, "unavailable"), (UNSET, "unavailable")]
-    assert gets(fake) == [("GET", f"{JOBS}?ids={JOB}", [SECRET], [INTEGRATION])] * 2
+    assert gets(fake) == [MINE] * 2
 
 
 def test_an_entry_expires_after_the_ttl(fake: Upstream) -> None:
@@ -195,7 +197,7 @@ def test_an_entry_expires_after_the_ttl(fake: Upstream) -> None:
         return notes
 
     assert asyncio.run(go()) == ["fetched", "cached", "fetched", "cached"]
-    assert gets(fake) == [("GET", f"{JOBS}?ids={JOB}", [SECRET], [INTEGRATION])] * 2
+    assert gets(fake) == [MINE] * 2
 
 
 def test_the_least_recently_used_entry_is_evicted(

@@ -30,6 +30,7 @@ pytestmark = pytest.mark.skipif(
 
 INVALID = ROOT / "examples" / "invalid" / "application.yaml"
 VALID = ROOT / "examples" / "valid" / "application.json"
+MULTI = ROOT / "tests" / "data" / "multi-operation.openapi.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -235,8 +236,7 @@ def test_questions_typed_in_the_page_check_the_answers(
 
 @pytest.fixture(scope="module")
 def served_multi() -> Iterator[Served]:
-    spec = ROOT / "tests" / "data" / "multi-operation.openapi.yaml"
-    with serving("--no-upstream", "--spec", str(spec)) as served:
+    with serving("--no-upstream", "--spec", str(MULTI)) as served:
         yield served
 
 
@@ -261,8 +261,7 @@ def test_another_operation_picked_in_the_page_is_the_one_checked(
         ["/start_date", "schema.required", "error"],
     ]
     # what the library says of that body for that operation, issue for issue
-    spec = ROOT / "tests" / "data" / "multi-operation.openapi.yaml"
-    report = Validator(spec, operation="PostHrisAbsences").check(body)
+    report = Validator(MULTI, operation="PostHrisAbsences").check(body)
     assert [row[1:3] for row in rows(browser, "issues")] == [
         [issue.path, issue.code] for issue in report.issues
     ]
